@@ -1,0 +1,50 @@
+using UFBrowsers.Sessions;
+
+namespace UFBrowsers.Customers;
+
+/// <summary>
+/// One customer (key: customer id): plan, subscription, balance and its ledger, and the sessions it runs.
+/// Every balance change goes through an idempotency key, so a retried call never moves money twice.
+/// </summary>
+[Alias("ufb.ICustomerGrain")]
+public interface ICustomerGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the customer; calling it again returns the existing account unchanged.</summary>
+    [Alias("Create")]
+    Task<Account> Create(string name, string plan);
+
+    /// <summary>The account, or null when no customer has this id.</summary>
+    [Alias("GetAccount")]
+    Task<Account?> GetAccount();
+
+    [Alias("ChangeSubscription")]
+    Task<Account> ChangeSubscription(SubscriptionChange change);
+
+    [Alias("AdjustCredits")]
+    Task<CreditAdjustment> AdjustCredits(long amount, string reason, string idempotencyKey);
+
+    [Alias("GetLedger")]
+    Task<LedgerPage> GetLedger(int limit, long? before);
+
+    [Alias("ListSessions")]
+    Task<SessionPage> ListSessions(SessionStatus? status, int limit, long? before);
+
+    /// <summary>Checks that a session may start and takes its one-credit hold (idempotent by <paramref name="holdKey"/>).</summary>
+    [Alias("AdmitSession")]
+    Task<SessionAdmission> AdmitSession(string sessionId, string holdKey);
+
+    /// <summary>Debits credits for a running session; refused (nothing written) when the balance cannot pay.</summary>
+    [Alias("DebitSession")]
+    Task<DebitResult> DebitSession(string sessionId, long credits, string idempotencyKey);
+
+    /// <summary>
+    /// Closes a session's account: charges (positive) or refunds (negative) <paramref name="delta"/> credits,
+    /// never taking the balance below zero, and frees its concurrency slot. Returns the credits actually moved.
+    /// </summary>
+    [Alias("SettleSession")]
+    Task<SessionSettlement> SettleSession(string sessionId, long delta, string idempotencyKey);
+
+    /// <summary>Undoes an admission whose session never started (no browser): refunds the hold, frees the slot.</summary>
+    [Alias("CancelAdmission")]
+    Task<long> CancelAdmission(string sessionId, string refundKey);
+}

@@ -1,0 +1,15 @@
+namespace UFBrowsers.Sessions;
+
+public enum EndReason
+{
+    /// <summary>The customer ended it through the API.</summary>
+    Client = 0,
+    /// <summary>It reached its maximum duration.</summary>
+    Timeout = 1,
+    /// <summary>The next minute could not be paid.</summary>
+    BalanceExhausted = 2,
+    /// <summary>Its browser died.</summary>
+    PodFailed = 3,
+    /// <summary>The subscription ended or an operator stopped it.</summary>
+    Cancelled = 4,
+}

@@ -1,0 +1,19 @@
+namespace UFBrowsers.Sessions;
+
+public enum SessionStartOutcome
+{
+    Started = 0,
+    /// <summary>The same idempotency key already started this session; nothing new was charged.</summary>
+    Replayed = 1,
+    UnknownCustomer = 2,
+    SubscriptionInactive = 3,
+    InsufficientCredit = 4,
+    TenantNotProvisioned = 5,
+    ConcurrencyLimitReached = 6,
+    /// <summary>No browser could be had; the hold was refunded.</summary>
+    NoBrowserAvailable = 7,
+    UnknownNodePool = 8,
+    InvalidTimeout = 9,
+    /// <summary>The idempotency key was used before for a different request.</summary>
+    IdempotencyConflict = 10,
+}
