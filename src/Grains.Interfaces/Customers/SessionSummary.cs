@@ -8,4 +8,5 @@ public sealed record SessionSummary(
     [property: Id(0)] string SessionId,
     [property: Id(1)] SessionStatus Status,
     [property: Id(2)] DateTimeOffset CreatedAt,
-    [property: Id(3)] long Sequence);
+    [property: Id(3)] long Sequence,
+    [property: Id(4)] long CreditsCharged);

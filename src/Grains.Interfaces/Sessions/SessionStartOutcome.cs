@@ -13,7 +13,6 @@ public enum SessionStartOutcome
     /// <summary>No browser could be had; the hold was refunded.</summary>
     NoBrowserAvailable = 7,
     UnknownNodePool = 8,
-    InvalidTimeout = 9,
     /// <summary>The idempotency key was used before for a different request.</summary>
-    IdempotencyConflict = 10,
+    IdempotencyConflict = 9,
 }

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Options;
+using UFBrowsers.Customers;
+
+namespace UFBrowsers.Grains.Billing;
+
+/// <summary>The configured plans. Names are case-insensitive; the catalog returns the configured spelling.</summary>
+public sealed class PlanCatalog(IOptions<BillingOptions> options)
+{
+    public bool TryGet(string name, out Plan plan)
+    {
+        foreach (var (planName, p) in options.Value.Plans)
+        {
+            if (string.Equals(planName, name, StringComparison.OrdinalIgnoreCase))
+            {
+                plan = new Plan(planName, p.MonthlyPriceCents, p.CreditsPerPeriod, p.ConcurrencyLimit, p.MaxSessionMinutes);
+                return true;
+            }
+        }
+
+        plan = null!;
+        return false;
+    }
+
+    public Plan Get(string name) =>
+        TryGet(name, out var plan) ? plan : throw new ArgumentException($"Unknown plan '{name}'. Known plans: {string.Join(", ", options.Value.Plans.Keys)}.", nameof(name));
+}

@@ -1,0 +1,173 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using UFBrowsers.Pods;
+using UFBrowsers.Sessions;
+
+namespace UFBrowsers.Grains.Pods;
+
+/// <summary>
+/// Keeps a node pool's warm browsers. Reentrant so that slow pod starts never block a hand-out: every
+/// change to the collections below happens between awaits, so each stays consistent on its own.
+/// The pool's pods live as long as this silo's provider; nothing here is persisted.
+/// </summary>
+[Reentrant]
+public sealed class PodPoolGrain(
+    IPodProvider provider,
+    IOptions<PodPoolOptions> options,
+    ILogger<PodPoolGrain> logger) : Grain, IPodPoolGrain
+{
+    private static readonly TimeSpan RefillInterval = TimeSpan.FromSeconds(5);
+
+    private readonly LinkedList<PodLease> _ready = new();
+    private readonly Dictionary<string, LinkedListNode<PodLease>> _readyById = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (PodLease Pod, string SessionId)> _assigned = new(StringComparer.Ordinal);
+    private int _creating;
+    private long _hits;
+    private long _misses;
+    private NodePoolOptions _pool = new();
+
+    private string NodePool => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.EffectivePools().TryGetValue(NodePool, out var pool))
+        {
+            throw new InvalidOperationException($"Node pool '{NodePool}' is not configured.");
+        }
+
+        _pool = pool;
+        this.RegisterGrainTimer(
+            _ => { Refill(); return Task.CompletedTask; },
+            new GrainTimerCreationOptions { DueTime = RefillInterval, Period = RefillInterval, KeepAlive = true });
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        var warm = _ready.ToList();
+        _ready.Clear();
+        _readyById.Clear();
+        foreach (var pod in warm)
+        {
+            await DeletePod(pod);
+        }
+    }
+
+    public async Task<PodLease?> Acquire(string sessionId)
+    {
+        if (_ready.First is { } first)
+        {
+            var pod = first.Value;
+            _ready.RemoveFirst();
+            _readyById.Remove(pod.PodId);
+            _assigned[pod.PodId] = (pod, sessionId);
+            _hits++;
+            Refill();
+            return pod;
+        }
+
+        _misses++;
+        if (Total >= _pool.MaxPods)
+        {
+            logger.LogWarning("Pool {NodePool} is at its limit of {MaxPods} pods", NodePool, _pool.MaxPods);
+            return null;
+        }
+
+        var created = await CreatePod();
+        if (created is not null)
+        {
+            _assigned[created.PodId] = (created, sessionId);
+        }
+
+        Refill();
+        return created;
+    }
+
+    public async Task Release(string podId)
+    {
+        if (_assigned.Remove(podId, out var assignment))
+        {
+            await DeletePod(assignment.Pod);
+        }
+
+        Refill();
+    }
+
+    public async Task ReportPodLost(string podId)
+    {
+        if (_readyById.Remove(podId, out var node))
+        {
+            _ready.Remove(node);
+            logger.LogWarning("Warm pod {PodId} of pool {NodePool} died before use", podId, NodePool);
+            await DeletePod(node.Value);
+        }
+        else if (_assigned.Remove(podId, out var assignment))
+        {
+            logger.LogWarning("Pod {PodId} of session {SessionId} died", podId, assignment.SessionId);
+            await DeletePod(assignment.Pod);
+            await GrainFactory.GetGrain<ISessionGrain>(assignment.SessionId).End(EndReason.PodFailed);
+        }
+
+        Refill();
+    }
+
+    public Task Warm()
+    {
+        Refill();
+        return Task.CompletedTask;
+    }
+
+    public Task<PodPoolStatus> GetStatus() =>
+        Task.FromResult(new PodPoolStatus(NodePool, _pool.WarmTarget, _ready.Count, _creating, _assigned.Count, _hits, _misses));
+
+    private int Total => _ready.Count + _creating + _assigned.Count;
+
+    private void Refill()
+    {
+        while (_ready.Count + _creating < _pool.WarmTarget && Total < _pool.MaxPods)
+        {
+            _ = AddWarmPod();
+        }
+    }
+
+    private async Task AddWarmPod()
+    {
+        var pod = await CreatePod();
+        if (pod is not null)
+        {
+            _readyById[pod.PodId] = _ready.AddLast(pod);
+        }
+    }
+
+    private async Task<PodLease?> CreatePod()
+    {
+        _creating++;
+        try
+        {
+            return await provider.CreateAsync(NodePool, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The refill timer tries again; the caller that needed this pod gets none.
+            logger.LogError(ex, "Pool {NodePool} could not create a pod", NodePool);
+            return null;
+        }
+        finally
+        {
+            _creating--;
+        }
+    }
+
+    private async Task DeletePod(PodLease pod)
+    {
+        try
+        {
+            await provider.DeleteAsync(pod, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Pool {NodePool} could not delete pod {PodId}", NodePool, pod.PodId);
+        }
+    }
+}

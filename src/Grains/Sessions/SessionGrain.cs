@@ -1,0 +1,222 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using UFBrowsers.Customers;
+using UFBrowsers.Grains.Billing;
+using UFBrowsers.Grains.Pods;
+using UFBrowsers.Pods;
+using UFBrowsers.Sessions;
+
+namespace UFBrowsers.Grains.Sessions;
+
+public sealed class SessionGrain(
+    [PersistentState("session", StorageNames.Grains)] IPersistentState<SessionState> state,
+    IOptions<PodPoolOptions> pools,
+    TimeProvider clock,
+    ILogger<SessionGrain> logger) : Grain, ISessionGrain
+{
+    private IGrainTimer? _meterTimer;
+
+    private SessionState S => state.State;
+
+    private string SessionId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.Status == SessionStatus.Active)
+        {
+            ScheduleMeter();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<SessionStartResult> Start(SessionRequest request)
+    {
+        if (S.Status != SessionStatus.New)
+        {
+            return S.Request == request
+                ? new SessionStartResult(SessionStartOutcome.Replayed, View(), S.Balance, 0, 0)
+                : new SessionStartResult(SessionStartOutcome.IdempotencyConflict, null, 0, 0, 0,
+                    "This Idempotency-Key was already used for a different request.");
+        }
+
+        var nodePool = request.NodePool ?? pools.Value.DefaultNodePool;
+        if (!pools.Value.EffectivePools().ContainsKey(nodePool))
+        {
+            return new SessionStartResult(SessionStartOutcome.UnknownNodePool, null, 0, 0, 0,
+                $"Unknown node pool '{nodePool}'. Known pools: {string.Join(", ", pools.Value.EffectivePools().Keys)}.");
+        }
+
+        var attempt = S.Attempts + 1;
+        var customer = GrainFactory.GetGrain<ICustomerGrain>(request.CustomerId);
+        var admission = await customer.AdmitSession(SessionId, $"{SessionId}:hold:{attempt}");
+        if (!admission.IsAdmitted)
+        {
+            return new SessionStartResult(ToOutcome(admission.Outcome), null, admission.Balance, admission.ConcurrencyLimit, admission.SessionsInUse);
+        }
+
+        var pod = await AcquirePod(nodePool);
+        if (pod is null)
+        {
+            var balance = await customer.CancelAdmission(SessionId, $"{SessionId}:refund:{attempt}");
+            S.Attempts = attempt;
+            await state.WriteStateAsync();
+            return new SessionStartResult(SessionStartOutcome.NoBrowserAvailable, null, balance, admission.ConcurrencyLimit, admission.SessionsInUse - 1,
+                "No browser could be started; the hold was refunded.");
+        }
+
+        var now = clock.GetUtcNow();
+        var maxLifetime = TimeSpan.FromMinutes(admission.MaxSessionMinutes);
+        var lifetime = request.TimeoutSeconds is { } seconds && TimeSpan.FromSeconds(seconds) < maxLifetime
+            ? TimeSpan.FromSeconds(seconds)
+            : maxLifetime;
+
+        S.Attempts = attempt;
+        S.Request = request;
+        S.Status = SessionStatus.Active;
+        S.NodePool = nodePool;
+        S.Pod = pod;
+        S.CreatedAt = now;
+        S.ExpiresAt = now + lifetime;
+        S.CreditsPaid = SessionBilling.HoldCredits;
+        S.Balance = admission.Balance;
+        await state.WriteStateAsync();
+        ScheduleMeter();
+        logger.LogInformation("Session {SessionId} of {CustomerId} started on pod {PodId}", SessionId, request.CustomerId, pod.PodId);
+        return new SessionStartResult(SessionStartOutcome.Started, View(), S.Balance, admission.ConcurrencyLimit, admission.SessionsInUse);
+    }
+
+    public Task<SessionView?> Get() => Task.FromResult(S.Status == SessionStatus.New ? null : View());
+
+    public async Task<SessionView?> End(EndReason reason)
+    {
+        if (S.Status == SessionStatus.New)
+        {
+            return null;
+        }
+
+        if (S.Status == SessionStatus.Ended)
+        {
+            return View();
+        }
+
+        var endedAt = Min(clock.GetUtcNow(), S.ExpiresAt);
+        var owed = SessionBilling.CreditsOwed(endedAt - S.CreatedAt);
+        var settlement = await Customer.SettleSession(SessionId, owed, $"{SessionId}:settle");
+        await ReleasePod();
+
+        S.Status = SessionStatus.Ended;
+        S.EndedAt = endedAt;
+        S.EndReason = reason;
+        S.CreditsPaid = settlement.Moved;
+        S.Balance = settlement.Balance;
+        await state.WriteStateAsync();
+        _meterTimer?.Dispose();
+        _meterTimer = null;
+        logger.LogInformation("Session {SessionId} ended ({Reason}); charged {Credits} credits", SessionId, reason, settlement.Moved);
+        return View();
+    }
+
+    public async Task Meter()
+    {
+        if (S.Status != SessionStatus.Active)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        if (now >= S.ExpiresAt)
+        {
+            await End(EndReason.Timeout);
+            return;
+        }
+
+        var due = Math.Min(SessionBilling.MinutesBegun(now - S.CreatedAt), SessionBilling.MaximumCredits(S.ExpiresAt - S.CreatedAt));
+        var paidBefore = S.CreditsPaid;
+        // One debit per minute, each under its own key, so a retry after a crash can never pay a minute twice.
+        for (var minute = S.CreditsPaid + 1; minute <= due; minute++)
+        {
+            var debit = await Customer.DebitSession(SessionId, 1, $"{SessionId}:minute:{minute}");
+            S.Balance = debit.Balance;
+            if (!debit.Paid)
+            {
+                await End(EndReason.BalanceExhausted);
+                return;
+            }
+
+            S.CreditsPaid = minute;
+        }
+
+        if (S.CreditsPaid != paidBefore)
+        {
+            await state.WriteStateAsync();
+        }
+
+        ScheduleMeter();
+    }
+
+    private ICustomerGrain Customer => GrainFactory.GetGrain<ICustomerGrain>(S.Request!.CustomerId);
+
+    private async Task<PodLease?> AcquirePod(string nodePool)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<IPodPoolGrain>(nodePool).Acquire(SessionId);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Session {SessionId} could not get a pod from pool {NodePool}", SessionId, nodePool);
+            return null;
+        }
+    }
+
+    private async Task ReleasePod()
+    {
+        if (S.Pod is not { } pod)
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IPodPoolGrain>(pod.NodePool).Release(pod.PodId);
+        }
+        catch (Exception ex)
+        {
+            // The session still ends and bills; a pod that could not be released is found by the reconciler.
+            logger.LogError(ex, "Session {SessionId} could not release pod {PodId}", SessionId, pod.PodId);
+        }
+    }
+
+    /// <summary>Wakes the session when its next minute begins or its deadline comes, whichever is first.</summary>
+    private void ScheduleMeter()
+    {
+        var now = clock.GetUtcNow();
+        var nextMinute = S.CreatedAt + SessionBilling.NextMinuteBoundary(now - S.CreatedAt);
+        var due = Min(nextMinute, S.ExpiresAt) - now;
+        _meterTimer?.Dispose();
+        _meterTimer = this.RegisterGrainTimer(
+            _ => Meter(),
+            new GrainTimerCreationOptions { DueTime = due < TimeSpan.Zero ? TimeSpan.Zero : due, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+    }
+
+    private SessionView View()
+    {
+        var end = S.EndedAt ?? Min(clock.GetUtcNow(), S.ExpiresAt);
+        return new SessionView(
+            SessionId, S.Request!.CustomerId, S.Status, S.NodePool, S.Pod?.CdpWebSocketUrl, S.CreatedAt, S.ExpiresAt,
+            S.EndedAt, S.EndReason, (long)(end - S.CreatedAt).TotalMilliseconds, S.CreditsPaid, S.Balance);
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static SessionStartOutcome ToOutcome(SessionAdmissionOutcome outcome) => outcome switch
+    {
+        SessionAdmissionOutcome.UnknownCustomer => SessionStartOutcome.UnknownCustomer,
+        SessionAdmissionOutcome.SubscriptionInactive => SessionStartOutcome.SubscriptionInactive,
+        SessionAdmissionOutcome.InsufficientCredit => SessionStartOutcome.InsufficientCredit,
+        SessionAdmissionOutcome.TenantNotProvisioned => SessionStartOutcome.TenantNotProvisioned,
+        SessionAdmissionOutcome.ConcurrencyLimitReached => SessionStartOutcome.ConcurrencyLimitReached,
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
+    };
+}
