@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Starts the whole product on this machine: API + silo in one process on 127.0.0.1, a warm pool of
+# headless Chromium browsers, and a demo customer whose API key is printed. Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+port="${UFB_PORT:-8080}"
+url="http://127.0.0.1:${port}"
+data=".data"
+mkdir -p "$data"
+
+bash scripts/install-deps.sh
+
+# The operator token is generated once and kept outside the repository (.data is git-ignored).
+if [ ! -s "$data/operator-token" ]; then
+  (umask 077; head -c 32 /dev/urandom | base64 | tr -d '/+=' > "$data/operator-token")
+fi
+operator_token=$(cat "$data/operator-token")
+
+echo "Building..."
+dotnet build src/Api -c Release -v quiet -nologo >/dev/null
+
+export UFBrowsers__Operator__Token="$operator_token"
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
+dotnet src/Api/bin/Release/net10.0/UFBrowsers.Api.dll --urls "$url" > "$data/ufbrowsers.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT INT TERM
+
+for _ in $(seq 1 120); do
+  curl -fs "$url/health/live" >/dev/null 2>&1 && break
+  kill -0 $pid 2>/dev/null || { echo "UFBrowsers failed to start; see $data/ufbrowsers.log"; exit 1; }
+  sleep 0.5
+done
+
+admin() { curl -fsS -H "Authorization: Bearer $operator_token" -H "Content-Type: application/json" "$@"; }
+
+# The demo customer: created once, activated, and granted its plan's credits under a fixed
+# idempotency key, so running this script again never grants twice.
+admin -o /dev/null -X POST "$url/admin/customers" -d '{"id":"demo","name":"Demo customer","plan":"professional"}' 2>/dev/null || true
+admin -o /dev/null -X PUT "$url/admin/customers/demo/subscription" -d '{"status":"active","tenantProvisioned":true}'
+admin -o /dev/null -X POST "$url/admin/customers/demo/credits" -H "Idempotency-Key: demo-initial-grant" -d '{"amount":5000,"reason":"demo grant"}'
+api_key=$(admin -X POST "$url/admin/customers/demo/api-keys" -d '{"name":"run-local"}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
+
+cat <<INFO
+
+UFBrowsers is running (log: $data/ufbrowsers.log)
+  API:              $url/v1
+  Health:           $url/health/live
+  Operator token:   $operator_token   (for /admin, kept in $data/operator-token)
+  Demo API key:     $api_key
+
+  export UFB_KEY=$api_key
+  curl -s -X POST $url/v1/sessions -H "Authorization: Bearer \$UFB_KEY"
+
+Press Ctrl-C to stop.
+INFO
+wait $pid

@@ -1,0 +1,3 @@
+namespace UFBrowsers.Api.Contracts;
+
+public sealed record CreateSessionRequest(string? NodePool = null, int? TimeoutSeconds = null);

@@ -1,0 +1,134 @@
+using Microsoft.AspNetCore.Mvc;
+using UFBrowsers.Api.Authentication;
+using UFBrowsers.Api.Contracts;
+using UFBrowsers.Api.Problems;
+using UFBrowsers.ApiKeys;
+using UFBrowsers.Customers;
+
+namespace UFBrowsers.Api.Endpoints;
+
+/// <summary>Operator endpoints: customers, plans and subscriptions (until Stripe drives them), credit adjustments.</summary>
+internal static class AdminEndpoints
+{
+    public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/admin/customers").RequireAuthorization(AuthPolicies.Operator).WithTags("Operators");
+        admin.MapPost("/", CreateCustomer).WithName("CreateCustomer");
+        admin.MapGet("/", ListCustomers).WithName("ListCustomers");
+        admin.MapGet("/{id}", GetCustomer).WithName("GetCustomer");
+        admin.MapPut("/{id}/subscription", ChangeSubscription).WithName("ChangeSubscription");
+        admin.MapPost("/{id}/credits", AdjustCredits).WithName("AdjustCredits");
+        admin.MapPost("/{id}/api-keys", IssueKey).WithName("IssueCustomerApiKey");
+        return app;
+    }
+
+    private static async Task<IResult> CreateCustomer(IGrainFactory grains, CreateCustomerRequest body)
+    {
+        var id = body.Id ?? "cus_" + Guid.NewGuid().ToString("N")[..16];
+        if ((RequestValidation.CustomerId(id) ?? RequestValidation.Name(body.Name, "name") ?? RequestValidation.Name(body.Plan, "plan")) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var customer = grains.GetGrain<ICustomerGrain>(id);
+        if (await customer.GetAccount() is not null)
+        {
+            return ApiProblem.Conflict("customer_exists", $"Customer '{id}' already exists.");
+        }
+
+        Account account;
+        try
+        {
+            account = await customer.Create(body.Name!, body.Plan!);
+        }
+        catch (ArgumentException ex)
+        {
+            return ApiProblem.Unprocessable("unknown_plan", ex.Message);
+        }
+
+        var key = await grains.GetGrain<IApiKeyDirectoryGrain>(id).Issue("initial key");
+        return TypedResults.Created($"/admin/customers/{id}",
+            new CreateCustomerResponse(AccountResponse.From(account), ApiKeyResponse.From(key.Info, key.Token)));
+    }
+
+    private static async Task<IResult> ListCustomers(IGrainFactory grains, int? limit, string? cursor)
+    {
+        var pageLimit = limit ?? RequestValidation.DefaultLimit;
+        if (pageLimit is < 1 or > RequestValidation.MaxLimit)
+        {
+            return ApiProblem.BadRequest("invalid_limit", $"limit must be between 1 and {RequestValidation.MaxLimit}.");
+        }
+
+        var ids = await grains.GetGrain<ICustomerDirectoryGrain>(ICustomerDirectoryGrain.Key).List(pageLimit, cursor);
+        var accounts = await Task.WhenAll(ids.Select(id => grains.GetGrain<ICustomerGrain>(id).GetAccount()));
+        var data = accounts.OfType<Account>().Select(AccountResponse.From).ToList();
+        return TypedResults.Ok(new Page<AccountResponse>(data, ids.Count == pageLimit ? ids[^1] : null));
+    }
+
+    private static async Task<IResult> GetCustomer(IGrainFactory grains, string id)
+    {
+        var account = RequestValidation.CustomerId(id) is null ? await grains.GetGrain<ICustomerGrain>(id).GetAccount() : null;
+        return account is null ? ApiProblem.NotFound($"No customer '{id}'.") : TypedResults.Ok(AccountResponse.From(account));
+    }
+
+    private static async Task<IResult> ChangeSubscription(IGrainFactory grains, string id, ChangeSubscriptionRequest body)
+    {
+        if (body.Status is { } status && !Enum.IsDefined(status))
+        {
+            return ApiProblem.BadRequest("invalid_status", "status must be none, active, past_due or cancelled.");
+        }
+
+        var customer = grains.GetGrain<ICustomerGrain>(id);
+        if (RequestValidation.CustomerId(id) is not null || await customer.GetAccount() is null)
+        {
+            return ApiProblem.NotFound($"No customer '{id}'.");
+        }
+
+        try
+        {
+            var account = await customer.ChangeSubscription(new SubscriptionChange(body.Plan, body.Status, body.TenantProvisioned));
+            return TypedResults.Ok(AccountResponse.From(account));
+        }
+        catch (ArgumentException ex)
+        {
+            return ApiProblem.Unprocessable("unknown_plan", ex.Message);
+        }
+    }
+
+    private static async Task<IResult> IssueKey(IGrainFactory grains, string id, CreateApiKeyRequest? body)
+    {
+        var name = body?.Name ?? "operator-issued key";
+        if (RequestValidation.Name(name, "name") is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (RequestValidation.CustomerId(id) is not null || await grains.GetGrain<ICustomerGrain>(id).GetAccount() is null)
+        {
+            return ApiProblem.NotFound($"No customer '{id}'.");
+        }
+
+        var key = await grains.GetGrain<IApiKeyDirectoryGrain>(id).Issue(name);
+        return TypedResults.Created($"/admin/customers/{id}/api-keys/{key.Info.KeyId}", ApiKeyResponse.From(key.Info, key.Token));
+    }
+
+    private static async Task<IResult> AdjustCredits(
+        IGrainFactory grains, string id, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CreditAdjustmentRequest body)
+    {
+        if ((RequestValidation.IdempotencyKey(idempotencyKey, required: true) ?? RequestValidation.Name(body.Reason, "reason")) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var customer = grains.GetGrain<ICustomerGrain>(id);
+        if (RequestValidation.CustomerId(id) is not null || await customer.GetAccount() is null)
+        {
+            return ApiProblem.NotFound($"No customer '{id}'.");
+        }
+
+        var adjustment = await customer.AdjustCredits(body.Amount, body.Reason!, $"admin:{idempotencyKey}");
+        return adjustment.Applied
+            ? TypedResults.Ok(LedgerEntryResponse.From(adjustment.Entry!))
+            : ApiProblem.Unprocessable("adjustment_refused", adjustment.Error!);
+    }
+}

@@ -1,0 +1,122 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Mvc;
+using UFBrowsers.Api.Authentication;
+using UFBrowsers.Api.Contracts;
+using UFBrowsers.Api.Problems;
+using UFBrowsers.Sessions;
+
+namespace UFBrowsers.Api.Endpoints;
+
+internal static class SessionEndpoints
+{
+    public static RouteGroupBuilder MapSessionEndpoints(this RouteGroupBuilder v1)
+    {
+        var sessions = v1.MapGroup("/sessions").RequireAuthorization(AuthPolicies.Customer).WithTags("Sessions");
+        sessions.MapPost("/", Create).WithName("CreateSession");
+        sessions.MapGet("/", List).WithName("ListSessions");
+        sessions.MapGet("/{id}", Get).WithName("GetSession");
+        sessions.MapPost("/{id}/end", End).WithName("EndSession");
+        sessions.MapDelete("/{id}", End).WithName("DeleteSession");
+        return v1;
+    }
+
+    private static async Task<IResult> Create(
+        ClaimsPrincipal user,
+        IGrainFactory grains,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        [FromBody] CreateSessionRequest? body)
+    {
+        body ??= new CreateSessionRequest();
+        if ((RequestValidation.IdempotencyKey(idempotencyKey, required: false) ?? RequestValidation.NodePool(body.NodePool)
+            ?? RequestValidation.TimeoutSeconds(body.TimeoutSeconds)) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var customerId = user.CustomerId();
+        var sessionId = idempotencyKey is null ? SessionIds.New() : SessionIds.FromIdempotencyKey(customerId, idempotencyKey);
+        var result = await grains.GetGrain<ISessionGrain>(sessionId)
+            .Start(new SessionRequest(customerId, body.NodePool, body.TimeoutSeconds));
+        if (!result.Succeeded)
+        {
+            return SessionStartProblems.For(result);
+        }
+
+        var response = SessionResponse.From(result.Session!);
+        return new CreatedSession(response, Replayed: result.Outcome == SessionStartOutcome.Replayed);
+    }
+
+    private static async Task<IResult> List(ClaimsPrincipal user, IGrainFactory grains, string? status, int? limit, string? cursor)
+    {
+        if (!TryParseStatus(status, out var filter))
+        {
+            return ApiProblem.BadRequest("invalid_status", "status must be 'active' or 'ended'.");
+        }
+
+        if (RequestValidation.Page(limit, cursor, out var pageLimit, out var before) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var page = await grains.GetGrain<Customers.ICustomerGrain>(user.CustomerId()).ListSessions(filter, pageLimit, before);
+        var views = await Task.WhenAll(page.Sessions.Select(s => grains.GetGrain<ISessionGrain>(s.SessionId).Get()));
+        var data = views.OfType<SessionView>().Select(SessionResponse.From).ToList();
+        return TypedResults.Ok(new Page<SessionResponse>(data, page.NextBefore?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    private static async Task<IResult> Get(ClaimsPrincipal user, IGrainFactory grains, string id)
+    {
+        var session = await OwnSession(user, grains, id);
+        return session is null ? NotFound(id) : TypedResults.Ok(SessionResponse.From(session));
+    }
+
+    private static async Task<IResult> End(ClaimsPrincipal user, IGrainFactory grains, string id)
+    {
+        var session = await OwnSession(user, grains, id);
+        if (session is null)
+        {
+            return NotFound(id);
+        }
+
+        var ended = await grains.GetGrain<ISessionGrain>(id).End(EndReason.Client);
+        return TypedResults.Ok(SessionResponse.From(ended!));
+    }
+
+    /// <summary>The session when it exists and belongs to the caller; another tenant's session is as unknown as a missing one.</summary>
+    private static async Task<SessionView?> OwnSession(ClaimsPrincipal user, IGrainFactory grains, string id)
+    {
+        if (!SessionIds.IsWellFormed(id))
+        {
+            return null;
+        }
+
+        var session = await grains.GetGrain<ISessionGrain>(id).Get();
+        return session is not null && session.CustomerId == user.CustomerId() ? session : null;
+    }
+
+    private static bool TryParseStatus(string? status, out SessionStatus? filter)
+    {
+        filter = status switch
+        {
+            "active" => SessionStatus.Active,
+            "ended" => SessionStatus.Ended,
+            _ => null,
+        };
+        return status is null || filter is not null;
+    }
+
+    private static ApiProblem NotFound(string id) => ApiProblem.NotFound($"No session '{id}'.");
+
+    private sealed class CreatedSession(SessionResponse session, bool Replayed) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            if (Replayed)
+            {
+                httpContext.Response.Headers["Idempotent-Replayed"] = "true";
+            }
+
+            return TypedResults.Created($"/v1/sessions/{session.Id}", session).ExecuteAsync(httpContext);
+        }
+    }
+}

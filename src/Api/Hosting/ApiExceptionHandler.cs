@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace UFBrowsers.Api.Hosting;
+
+/// <summary>
+/// Turns exceptions into problem details: unreadable input is 400, a dependency that fails (a silo,
+/// storage) is 503 with Retry-After, anything else 500. Only the 400 repeats the exception's message,
+/// which there names the parameter that could not be read; the others may carry internal details.
+/// </summary>
+internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, code, title, detail) = exception switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, "invalid_request", "Bad request", bad.Message),
+            OrleansException or TimeoutException or TaskCanceledException => (StatusCodes.Status503ServiceUnavailable, "service_unavailable",
+                "Service unavailable", "A backing service did not answer; nothing was changed. Retry later."),
+            _ => (StatusCodes.Status500InternalServerError, "internal_error", "Internal server error", "An unexpected error occurred."),
+        };
+
+        if (status >= 500)
+        {
+            logger.LogError(exception, "Request {Method} {Path} failed with {Status}", httpContext.Request.Method, httpContext.Request.Path, status);
+        }
+
+        httpContext.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "5";
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail, Extensions = { ["code"] = code } },
+        });
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using UFBrowsers.Api.Authentication;
+
+namespace UFBrowsers.Api.Hosting;
+
+public static class ApiServiceCollectionExtensions
+{
+    public static IServiceCollection AddUFBrowsersApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<OperatorOptions>(configuration.GetSection(OperatorOptions.Section));
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddHealthChecks();
+
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null)
+            .AddScheme<AuthenticationSchemeOptions, OperatorAuthenticationHandler>(AuthSchemes.Operator, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AuthPolicies.Customer, policy => policy
+                .AddAuthenticationSchemes(AuthSchemes.ApiKey)
+                .RequireClaim(AuthSchemes.CustomerIdClaim))
+            .AddPolicy(AuthPolicies.Operator, policy => policy
+                .AddAuthenticationSchemes(AuthSchemes.Operator)
+                .RequireRole("operator"));
+        return services;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using UFBrowsers.Api.Tests.Infrastructure;
+using UFBrowsers.TestSupport;
+
+namespace UFBrowsers.Api.Tests.EndToEnd;
+
+/// <summary>
+/// The product as it runs on a laptop: API, silo and the local Chromium provider with real browsers, plus a
+/// small web site on loopback for the browsers to visit.
+/// </summary>
+public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly string _podsDirectory = Path.Combine(Path.GetTempPath(), "ufb-e2e-pods-" + Guid.NewGuid().ToString("N")[..8]);
+    private WebApplication? _site;
+
+    public string SiteUrl { get; private set; } = "";
+
+    public string PodsDirectory => _podsDirectory;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("UFBrowsers:Silo:SiloPort", FreePort.Next().ToString());
+        builder.UseSetting("UFBrowsers:Silo:GatewayPort", FreePort.Next().ToString());
+        builder.UseSetting("UFBrowsers:Silo:PodProvider", "LocalChromium");
+        builder.UseSetting("UFBrowsers:LocalChromium:PodsDirectory", _podsDirectory);
+        builder.UseSetting("UFBrowsers:Pods:NodePools:default:WarmTarget", "1");
+        builder.UseSetting("UFBrowsers:Operator:Token", ApiFixture.OperatorToken);
+    }
+
+    public async Task<TestTenant> NewTenant(long credits)
+    {
+        var op = CreateClient();
+        op.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiFixture.OperatorToken);
+        var id = "e2e-" + Guid.NewGuid().ToString("N")[..10];
+        var created = await op.PostAsJsonAsync("/admin/customers", new { id, name = "E2E", plan = "professional" });
+        created.EnsureSuccessStatusCode();
+        var key = (await created.Content.ReadFromJsonAsync<JsonNode>())!["apiKey"]!["key"]!.GetValue<string>();
+        (await op.PutAsJsonAsync($"/admin/customers/{id}/subscription", new { status = "active", tenantProvisioned = true })).EnsureSuccessStatusCode();
+        using var grant = new HttpRequestMessage(HttpMethod.Post, $"/admin/customers/{id}/credits") { Content = JsonContent.Create(new { amount = credits, reason = "e2e grant" }) };
+        grant.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        (await op.SendAsync(grant)).EnsureSuccessStatusCode();
+
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return new TestTenant(id, key, client);
+    }
+
+    public async Task InitializeAsync()
+    {
+        var site = WebApplication.CreateSlimBuilder();
+        site.WebHost.UseUrls("http://127.0.0.1:0");
+        _site = site.Build();
+        _site.MapGet("/", () => Results.Content(
+            "<!doctype html><html><head><title>UFBrowsers test page</title></head><body><h1 id='greeting'>Hello from the test site</h1></body></html>",
+            "text/html"));
+        _site.MapGet("/set-cookie", (HttpResponse response) =>
+        {
+            response.Cookies.Append("tenant_secret", "first-tenant");
+            return Results.Content("<html><body>cookie set</body></html>", "text/html");
+        });
+        await _site.StartAsync();
+        SiteUrl = _site.Urls.Single().TrimEnd('/');
+        _ = Server;
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_site is not null)
+        {
+            await _site.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ChromiumCollection : ICollectionFixture<ChromiumProductFixture>
+{
+    public const string Name = "chromium";
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using UFBrowsers.Grains.Pods;
+using UFBrowsers.Silo.Hosting;
+using UFBrowsers.TestSupport;
+
+namespace UFBrowsers.Grains.Tests.Infrastructure;
+
+/// <summary>
+/// One in-memory cluster for the whole collection. Tests use fresh customer and session ids instead of
+/// resetting state. Time is a <see cref="FakeTimeProvider"/> that only the tests move.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    // In-process silos are built by the test host, so the fixture hands them these through statics.
+    internal static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
+    internal static readonly FakePodProvider Pods = new();
+
+    public TestCluster Cluster { get; } = new TestClusterBuilder(1)
+        .AddSiloBuilderConfigurator<SiloConfigurator>()
+        .Build();
+
+    public IGrainFactory Grains => Cluster.GrainFactory;
+
+    public FakeTimeProvider Time => Clock;
+
+    public FakePodProvider PodProvider => Pods;
+
+    public Task InitializeAsync() => Cluster.DeployAsync();
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["UFBrowsers:Billing:Plans:professional:MonthlyPriceCents"] = "4900",
+                ["UFBrowsers:Billing:Plans:professional:CreditsPerPeriod"] = "5000",
+                ["UFBrowsers:Billing:Plans:professional:ConcurrencyLimit"] = "10",
+                ["UFBrowsers:Billing:Plans:professional:MaxSessionMinutes"] = "60",
+                ["UFBrowsers:Billing:Plans:starter:MonthlyPriceCents"] = "900",
+                ["UFBrowsers:Billing:Plans:starter:CreditsPerPeriod"] = "500",
+                ["UFBrowsers:Billing:Plans:starter:ConcurrencyLimit"] = "2",
+                ["UFBrowsers:Billing:Plans:starter:MaxSessionMinutes"] = "5",
+                ["UFBrowsers:Pods:DefaultNodePool"] = "default",
+                ["UFBrowsers:Pods:NodePools:default:WarmTarget"] = "2",
+                ["UFBrowsers:Pods:NodePools:default:MaxPods"] = "1000",
+                ["UFBrowsers:Pods:NodePools:gpu:WarmTarget"] = "0",
+                ["UFBrowsers:Pods:NodePools:gpu:MaxPods"] = "1000",
+            }).Build();
+
+            siloBuilder.AddMemoryGrainStorage(StorageNames.Grains);
+            siloBuilder.Services.AddUFBrowsersGrainServices(configuration);
+            siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
+            siloBuilder.Services.AddSingleton<IPodProvider>(Pods);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using UFBrowsers.Grains.Pods;
+using UFBrowsers.Pods;
+
+namespace UFBrowsers.TestSupport;
+
+/// <summary>Instant pods that record what happened to them; can be told to fail a pool's next creations.</summary>
+public sealed class FakePodProvider : IPodProvider
+{
+    private readonly ConcurrentDictionary<string, int> _failuresToInject = new();
+    private int _sequence;
+
+    public ConcurrentDictionary<string, PodLease> Live { get; } = new();
+
+    public ConcurrentBag<string> Deleted { get; } = [];
+
+    public void FailNextCreations(string nodePool, int count) => _failuresToInject[nodePool] = count;
+
+    public Task<PodLease> CreateAsync(string nodePool, CancellationToken cancellationToken)
+    {
+        while (_failuresToInject.TryGetValue(nodePool, out var left) && left > 0)
+        {
+            if (_failuresToInject.TryUpdate(nodePool, left - 1, left))
+            {
+                throw new InvalidOperationException("injected pod failure");
+            }
+        }
+
+        var id = $"fake-{nodePool}-{Interlocked.Increment(ref _sequence)}";
+        var pod = new PodLease(id, nodePool, $"ws://127.0.0.1:9/devtools/browser/{id}", "http://127.0.0.1:9");
+        Live[id] = pod;
+        return Task.FromResult(pod);
+    }
+
+    public Task DeleteAsync(PodLease pod, CancellationToken cancellationToken)
+    {
+        if (Live.TryRemove(pod.PodId, out _))
+        {
+            Deleted.Add(pod.PodId);
+        }
+
+        return Task.CompletedTask;
+    }
+}
