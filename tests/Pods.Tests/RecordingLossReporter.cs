@@ -1,0 +1,17 @@
+using System.Collections.Concurrent;
+using UFBrowsers.Grains.Pods;
+
+namespace UFBrowsers.Pods.Tests;
+
+public sealed class RecordingLossReporter : IPodLossReporter
+{
+    private readonly ConcurrentQueue<PodLease> _reported = new();
+
+    public IReadOnlyList<PodLease> Reported => _reported.ToArray();
+
+    public Task ReportLostAsync(PodLease pod)
+    {
+        _reported.Enqueue(pod);
+        return Task.CompletedTask;
+    }
+}
