@@ -77,15 +77,25 @@ public sealed partial class PostgresMigrator
                 LogApplied(target, migration.Version, migration.Name, stopwatch.ElapsedMilliseconds);
             }
 
-            var current = Math.Max(applied.Count == 0 ? 0 : applied.Max(), Migrations.Count == 0 ? 0 : Migrations[^1].Version);
-            LogUpToDate(target, current, pending.Count);
+            var unknown = applied.Except(Migrations.Select(m => m.Version)).Order().ToList();
+            if (unknown.Count > 0)
+            {
+                // A newer build migrated this database; this one runs on the schema it knows.
+                LogUnknownVersions(target, string.Join(", ", unknown));
+            }
+
+            LogUpToDate(target, applied.Concat(pending.Select(m => m.Version)).DefaultIfEmpty(0).Max(), pending.Count);
             return pending;
         }
         finally
         {
-            if (connection.State == System.Data.ConnectionState.Open)
+            try
             {
                 await ExecuteAsync(connection, null, $"SELECT pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+            {
+                // The connection is broken; closing it (unpooled) releases the lock, and the original error matters more.
             }
         }
     }
@@ -111,6 +121,9 @@ public sealed partial class PostgresMigrator
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PostgreSQL {Target}: applied migration {Version:D4} {Name} in {ElapsedMs} ms")]
     private partial void LogApplied(string target, int version, string name, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL {Target}: database has migrations this build does not know: {Versions}")]
+    private partial void LogUnknownVersions(string target, string versions);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PostgreSQL {Target}: schema at version {Version} ({Applied} migrations applied now)")]
     private partial void LogUpToDate(string target, int version, int applied);
