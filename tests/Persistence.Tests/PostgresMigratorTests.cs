@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Xunit.Abstractions;
 using UFBrowsers.Persistence.Tests.Infrastructure;
+using static UFBrowsers.Persistence.Tests.Infrastructure.Sql;
 using UFBrowsers.Silo.Persistence;
 
 namespace UFBrowsers.Persistence.Tests;
@@ -121,19 +122,4 @@ public sealed class PostgresMigratorTests(PostgresServer server, ITestOutputHelp
 
     private static Task<List<string>> TablesAsync(string connectionString) =>
         QueryAsync(connectionString, "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'", r => r.GetString(0));
-
-    internal static async Task<List<T>> QueryAsync<T>(string connectionString, string sql, Func<NpgsqlDataReader, T> map)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<T>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(map(reader));
-        }
-
-        return rows;
-    }
 }
