@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Runtime;
+using UFBrowsers.Grains;
+
+namespace UFBrowsers.Silo.Persistence;
+
+public static class PostgresSiloBuilderExtensions
+{
+    /// <summary>ADO.NET invariant Orleans maps to Npgsql's factory (loaded by assembly name, no registration needed).</summary>
+    public const string Invariant = "Npgsql";
+
+    /// <summary>
+    /// Binds <see cref="PostgresOptions"/> from the <c>UFBrowsers:Postgres</c> configuration section
+    /// and calls <see cref="UsePostgres(ISiloBuilder, string)"/>.
+    /// </summary>
+    public static ISiloBuilder UsePostgres(this ISiloBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(PostgresOptions.SectionName).Get<PostgresOptions>();
+        if (string.IsNullOrWhiteSpace(options?.ConnectionString))
+        {
+            throw new InvalidOperationException(
+                $"Configuration '{PostgresOptions.SectionName}:{nameof(PostgresOptions.ConnectionString)}' is required.");
+        }
+
+        return builder.UsePostgres(options.ConnectionString);
+    }
+
+    /// <summary>
+    /// Keeps Orleans membership, the <see cref="StorageNames.Grains"/> grain storage and reminders
+    /// in PostgreSQL, and migrates the schema before the silo's providers start.
+    /// </summary>
+    public static ISiloBuilder UsePostgres(this ISiloBuilder builder, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+
+        builder.Services.Configure<PostgresOptions>(options => options.ConnectionString = connectionString);
+        builder.Services.TryAddSingleton<PostgresMigrator>();
+        builder.Services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, PostgresMigrationParticipant>());
+
+        builder.UseAdoNetClustering(options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+        });
+        builder.AddAdoNetGrainStorage(StorageNames.Grains, options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+        });
+        builder.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,6 @@
+namespace UFBrowsers.Persistence.Tests.TestGrains;
+
+public interface IReminderProbeGrain : IGrainWithGuidKey
+{
+    Task RegisterAsync(string reminderName, TimeSpan period);
+}

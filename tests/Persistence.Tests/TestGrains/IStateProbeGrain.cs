@@ -1,0 +1,8 @@
+namespace UFBrowsers.Persistence.Tests.TestGrains;
+
+public interface IStateProbeGrain : IGrainWithGuidKey
+{
+    Task WriteAsync(string value);
+
+    Task<string?> ReadAsync();
+}
