@@ -22,7 +22,7 @@ dotnet build src/Api -c Release -v quiet -nologo >/dev/null
 
 export UFBrowsers__Operator__Token="$operator_token"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
-dotnet src/Api/bin/Release/net10.0/UFBrowsers.Api.dll --urls "$url" > "$data/ufbrowsers.log" 2>&1 &
+dotnet src/Api/bin/Release/net10.0/UFBrowsers.Api.dll --contentRoot "$PWD/src/Api/bin/Release/net10.0" --urls "$url" > "$data/ufbrowsers.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT INT TERM
 
@@ -32,7 +32,7 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 
-admin() { curl -fsS -H "Authorization: Bearer $operator_token" -H "Content-Type: application/json" "$@"; }
+admin() { curl -sS --fail-with-body -H "Authorization: Bearer $operator_token" -H "Content-Type: application/json" "$@"; }
 
 # The demo customer: created once, activated, and granted its plan's credits under a fixed
 # idempotency key, so running this script again never grants twice.

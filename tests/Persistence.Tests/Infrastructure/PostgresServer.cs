@@ -100,8 +100,10 @@ public sealed class PostgresServer : IAsyncLifetime
     public async Task StartAsync()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        // fsync=off only risks data when the machine itself crashes; commits stay synchronous so that an
+        // immediate stop (the outage tests' crash) keeps every committed transaction, as a real server does.
         var options = $"-p {_port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{_rootDirectory}' " +
-                      "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200";
+                      "-c fsync=off -c full_page_writes=off -c max_connections=200";
         await RunPostgresToolAsync("pg_ctl", ["-w", "-t", "60", "-D", _dataDirectory,
             "-l", Path.Combine(_rootDirectory, "server.log"), "-o", options, "start"]);
         _running = true;
