@@ -1,5 +1,6 @@
 using Orleans.TestingHost;
 using UFBrowsers.Persistence.Tests.Infrastructure;
+using UFBrowsers.TestSupport;
 using UFBrowsers.Persistence.Tests.TestGrains;
 using static UFBrowsers.Persistence.Tests.Infrastructure.Sql;
 

@@ -33,9 +33,12 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("AdmitSession")]
     Task<SessionAdmission> AdmitSession(string sessionId, string holdKey);
 
-    /// <summary>Debits credits for a running session; refused (nothing written) when the balance cannot pay.</summary>
-    [Alias("DebitSession")]
-    Task<DebitResult> DebitSession(string sessionId, long credits, string idempotencyKey);
+    /// <summary>
+    /// Pays minute <paramref name="minute"/> of a running session (minute 1 is the hold). Paying a minute already
+    /// paid changes nothing; refused (nothing written) when the balance cannot pay.
+    /// </summary>
+    [Alias("PayMinute")]
+    Task<DebitResult> PayMinute(string sessionId, long minute);
 
     /// <summary>
     /// Closes a session's account: charges (positive) or refunds (negative) <paramref name="delta"/> credits,
@@ -47,4 +50,8 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// <summary>Undoes an admission whose session never started (no browser): refunds the hold, frees the slot.</summary>
     [Alias("CancelAdmission")]
     Task<long> CancelAdmission(string sessionId, string refundKey);
+
+    /// <summary>Compares the balance this grain holds with the ledger as stored.</summary>
+    [Alias("AuditLedger")]
+    Task<LedgerAudit> AuditLedger();
 }

@@ -1,10 +1,11 @@
+using Microsoft.Extensions.DependencyInjection;
 using UFBrowsers.ApiKeys;
 
 namespace UFBrowsers.Grains.ApiKeys;
 
 public sealed class ApiKeyDirectoryGrain(
     [PersistentState("apikeys", StorageNames.Grains)] IPersistentState<ApiKeyDirectoryState> state,
-    TimeProvider clock) : Grain, IApiKeyDirectoryGrain
+    [FromKeyedServices(UFBrowsersClock.Key)] TimeProvider clock) : Grain, IApiKeyDirectoryGrain
 {
     public async Task<IssuedApiKey> Issue(string name)
     {

@@ -10,6 +10,8 @@ public static class SessionBilling
 {
     public const long HoldCredits = 1;
 
+    public const long CreditsPerMinute = 1;
+
     /// <summary>The total a session owes for the time it ran: ceil(minutes), and at least the one-minute minimum.</summary>
     public static long CreditsOwed(TimeSpan used) =>
         Math.Max(HoldCredits, (Math.Max(0, used.Ticks) + TimeSpan.TicksPerMinute - 1) / TimeSpan.TicksPerMinute);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using UFBrowsers.Customers;
 using UFBrowsers.Grains.Billing;
@@ -5,15 +6,32 @@ using UFBrowsers.Sessions;
 
 namespace UFBrowsers.Grains.Customers;
 
+/// <summary>
+/// One customer. Money lives in the ledger store (the source of truth); this grain is its single writer
+/// and caches the balance and last entry id, reloaded on activation. Every change is appended under an
+/// idempotency key before the grain's own state is written, so a crash between the two is repaired by
+/// the retry: the append finds its entry already there and the state catches up.
+/// </summary>
 public sealed class CustomerGrain(
     [PersistentState("customer", StorageNames.Grains)] IPersistentState<CustomerState> state,
+    ILedgerStore ledger,
     PlanCatalog plans,
-    TimeProvider clock,
+    [FromKeyedServices(UFBrowsersClock.Key)] TimeProvider clock,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain
 {
+    private long _balance;
+    private long _lastEntryId;
+
     private CustomerState S => state.State;
 
     private string CustomerId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var last = await ledger.LastAsync(CustomerId);
+        _balance = last?.BalanceAfter ?? 0;
+        _lastEntryId = last?.Id ?? 0;
+    }
 
     public async Task<Account> Create(string name, string plan)
     {
@@ -26,7 +44,7 @@ public sealed class CustomerGrain(
         S.Plan = plans.Get(plan).Name;
         S.Name = name;
         S.CreatedAt = clock.GetUtcNow();
-        await state.WriteStateAsync();
+        await WriteState();
         await GrainFactory.GetGrain<ICustomerDirectoryGrain>(ICustomerDirectoryGrain.Key).Register(CustomerId);
         logger.LogInformation("Customer {CustomerId} created on plan {Plan}", CustomerId, S.Plan);
         return ToAccount();
@@ -37,11 +55,10 @@ public sealed class CustomerGrain(
     public async Task<Account> ChangeSubscription(SubscriptionChange change)
     {
         EnsureExists();
-        var plan = change.Plan is null ? S.Plan : plans.Get(change.Plan).Name;
-        S.Plan = plan;
+        S.Plan = change.Plan is null ? S.Plan : plans.Get(change.Plan).Name;
         S.Status = change.Status ?? S.Status;
         S.TenantProvisioned = change.TenantProvisioned ?? S.TenantProvisioned;
-        await state.WriteStateAsync();
+        await WriteState();
         logger.LogInformation(
             "Customer {CustomerId} subscription: plan {Plan}, status {Status}, tenant provisioned {Provisioned}",
             CustomerId, S.Plan, S.Status, S.TenantProvisioned);
@@ -51,7 +68,7 @@ public sealed class CustomerGrain(
     public async Task<CreditAdjustment> AdjustCredits(long amount, string reason, string idempotencyKey)
     {
         EnsureExists();
-        if (S.Ledger.Find(idempotencyKey) is { } replay)
+        if (await ledger.FindAsync(CustomerId, idempotencyKey) is { } replay)
         {
             return new CreditAdjustment(replay, null);
         }
@@ -61,17 +78,16 @@ public sealed class CustomerGrain(
             return new CreditAdjustment(null, "An adjustment needs a non-zero amount and a reason.");
         }
 
-        if (S.Ledger.Balance + amount < 0)
+        if (_balance + amount < 0)
         {
-            return new CreditAdjustment(null, $"The adjustment would take the balance ({S.Ledger.Balance}) below zero.");
+            return new CreditAdjustment(null, $"The adjustment would take the balance ({_balance}) below zero.");
         }
 
-        var (entry, _) = S.Ledger.Post(LedgerEntryKind.Adjustment, amount, null, reason, idempotencyKey, clock.GetUtcNow());
-        await state.WriteStateAsync();
+        var entry = await Post(LedgerEntryKind.Adjustment, amount, null, reason, idempotencyKey);
         return new CreditAdjustment(entry, null);
     }
 
-    public Task<LedgerPage> GetLedger(int limit, long? before) => Task.FromResult(S.Ledger.Page(limit, before));
+    public Task<LedgerPage> GetLedger(int limit, long? before) => ledger.PageAsync(CustomerId, limit, before);
 
     public Task<SessionPage> ListSessions(SessionStatus? status, int limit, long? before) =>
         Task.FromResult(S.Sessions.Page(status, limit, before));
@@ -83,90 +99,142 @@ public sealed class CustomerGrain(
             return Admission(SessionAdmissionOutcome.UnknownCustomer);
         }
 
-        if (S.ActiveSessions.ContainsKey(sessionId) && S.Ledger.Find(holdKey) is not null)
+        if (S.ActiveSessions.ContainsKey(sessionId))
         {
             return Admission(SessionAdmissionOutcome.Admitted);
         }
 
         var outcome = CheckAdmission();
-        if (outcome != SessionAdmissionOutcome.Admitted)
+        // A refusal must not strand a hold written before a crash: if the hold exists, the session was admitted.
+        if (outcome != SessionAdmissionOutcome.Admitted && await ledger.FindAsync(CustomerId, holdKey) is null)
         {
             return Admission(outcome);
         }
 
-        var now = clock.GetUtcNow();
-        S.Ledger.Post(LedgerEntryKind.Hold, -SessionBilling.HoldCredits, sessionId, "session hold (first minute)", holdKey, now);
+        await Post(LedgerEntryKind.Hold, -SessionBilling.HoldCredits, sessionId, "session hold (first minute)", holdKey);
         S.ActiveSessions[sessionId] = SessionBilling.HoldCredits;
-        S.Sessions.Add(sessionId, now);
-        await state.WriteStateAsync();
+        S.Sessions.Add(sessionId, clock.GetUtcNow());
+        await WriteState();
         return Admission(SessionAdmissionOutcome.Admitted);
     }
 
-    public async Task<DebitResult> DebitSession(string sessionId, long credits, string idempotencyKey)
+    public async Task<DebitResult> PayMinute(string sessionId, long minute)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(credits);
-        if (S.Ledger.Find(idempotencyKey) is not null)
+        ArgumentOutOfRangeException.ThrowIfLessThan(minute, 2);
+        if (!S.ActiveSessions.TryGetValue(sessionId, out var paid))
         {
-            return new DebitResult(true, S.Ledger.Balance);
+            return new DebitResult(false, _balance);
         }
 
-        if (!S.ActiveSessions.TryGetValue(sessionId, out var paid) || S.Ledger.Balance < credits)
+        // Paying minute n means the session has paid minutes 1..n, so paying it again is a no-op.
+        if (paid >= minute)
         {
-            return new DebitResult(false, S.Ledger.Balance);
+            return new DebitResult(true, _balance);
         }
 
-        S.Ledger.Post(LedgerEntryKind.Charge, -credits, sessionId, "session minute", idempotencyKey, clock.GetUtcNow());
-        S.ActiveSessions[sessionId] = paid + credits;
-        await state.WriteStateAsync();
-        return new DebitResult(true, S.Ledger.Balance);
+        var key = $"{sessionId}:minute:{minute}";
+        if (_balance < SessionBilling.CreditsPerMinute && await ledger.FindAsync(CustomerId, key) is null)
+        {
+            return new DebitResult(false, _balance);
+        }
+
+        await Post(LedgerEntryKind.Charge, -SessionBilling.CreditsPerMinute, sessionId, $"session minute {minute}", key);
+        S.ActiveSessions[sessionId] = minute;
+        await WriteState();
+        return new DebitResult(true, _balance);
     }
 
     public async Task<SessionSettlement> SettleSession(string sessionId, long totalCredits, string idempotencyKey)
     {
-        if (!S.ActiveSessions.Remove(sessionId, out var paid))
+        if (!S.ActiveSessions.TryGetValue(sessionId, out var paid))
         {
             // Already settled: answer with what was recorded then.
-            return new SessionSettlement(S.Sessions.Find(sessionId)?.CreditsCharged ?? 0, S.Ledger.Balance);
+            return new SessionSettlement(S.Sessions.Find(sessionId)?.CreditsCharged ?? 0, _balance);
         }
 
         var delta = totalCredits - paid;
-        var now = clock.GetUtcNow();
         if (delta > 0)
         {
             // Minutes used but not prepaid (a late timer) are charged only as far as the balance goes.
-            var charge = Math.Min(delta, S.Ledger.Balance);
+            var charge = Math.Min(delta, _balance);
             if (charge > 0)
             {
-                S.Ledger.Post(LedgerEntryKind.Charge, -charge, sessionId, "session final charge", idempotencyKey, now);
-                paid += charge;
+                paid -= (await Post(LedgerEntryKind.Charge, -charge, sessionId, "session final charge", idempotencyKey)).Amount;
             }
         }
         else if (delta < 0)
         {
-            S.Ledger.Post(LedgerEntryKind.Refund, -delta, sessionId, "unused prepaid minute", idempotencyKey, now);
-            paid += delta;
+            paid -= (await Post(LedgerEntryKind.Refund, -delta, sessionId, "unused prepaid minute", idempotencyKey)).Amount;
         }
 
+        S.ActiveSessions.Remove(sessionId);
         S.Sessions.MarkEnded(sessionId, paid);
-        await state.WriteStateAsync();
-        return new SessionSettlement(paid, S.Ledger.Balance);
+        await WriteState();
+        return new SessionSettlement(paid, _balance);
     }
 
     public async Task<long> CancelAdmission(string sessionId, string refundKey)
     {
-        if (!S.ActiveSessions.Remove(sessionId, out var paid))
+        if (!S.ActiveSessions.TryGetValue(sessionId, out var paid))
         {
-            return S.Ledger.Balance;
+            return _balance;
         }
 
         if (paid > 0)
         {
-            S.Ledger.Post(LedgerEntryKind.Refund, paid, sessionId, "no browser available: hold refunded", refundKey, clock.GetUtcNow());
+            await Post(LedgerEntryKind.Refund, paid, sessionId, "no browser available: hold refunded", refundKey);
         }
 
+        S.ActiveSessions.Remove(sessionId);
         S.Sessions.Remove(sessionId);
-        await state.WriteStateAsync();
-        return S.Ledger.Balance;
+        await WriteState();
+        return _balance;
+    }
+
+    public async Task<LedgerAudit> AuditLedger()
+    {
+        var totals = await ledger.TotalsAsync(CustomerId);
+        var last = await ledger.LastAsync(CustomerId);
+        return new LedgerAudit(CustomerId, _balance, totals.Sum, totals.Entries, last?.BalanceAfter ?? 0, S.ActiveSessions.Count);
+    }
+
+    /// <summary>Appends to the ledger store, then moves the cached balance to what the store holds.</summary>
+    private async Task<LedgerEntry> Post(LedgerEntryKind kind, long amount, string? sessionId, string reason, string idempotencyKey)
+    {
+        var draft = new LedgerEntry(_lastEntryId + 1, kind, amount, _balance + amount, sessionId, reason, clock.GetUtcNow(), idempotencyKey);
+        LedgerAppendResult result;
+        try
+        {
+            result = await ledger.AppendAsync(CustomerId, draft);
+        }
+        catch
+        {
+            // The store may or may not have the entry: start again from it rather than from this activation's cache.
+            DeactivateOnIdle();
+            throw;
+        }
+
+        if (result.Created)
+        {
+            _lastEntryId = result.Entry.Id;
+            _balance = result.Entry.BalanceAfter;
+        }
+
+        return result.Entry;
+    }
+
+    private async Task WriteState()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // The in-memory state is ahead of storage now; the next call must read storage again.
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     private SessionAdmissionOutcome CheckAdmission()
@@ -177,7 +245,7 @@ public sealed class CustomerGrain(
             return SessionAdmissionOutcome.SubscriptionInactive;
         }
 
-        if (S.Ledger.Balance < SessionBilling.HoldCredits)
+        if (_balance < SessionBilling.HoldCredits)
         {
             return SessionAdmissionOutcome.InsufficientCredit;
         }
@@ -195,11 +263,11 @@ public sealed class CustomerGrain(
     private SessionAdmission Admission(SessionAdmissionOutcome outcome)
     {
         var plan = S.Exists ? plans.Get(S.Plan) : null;
-        return new SessionAdmission(outcome, S.Ledger.Balance, plan?.ConcurrencyLimit ?? 0, S.ActiveSessions.Count, plan?.MaxSessionMinutes ?? 0);
+        return new SessionAdmission(outcome, _balance, plan?.ConcurrencyLimit ?? 0, S.ActiveSessions.Count, plan?.MaxSessionMinutes ?? 0);
     }
 
     private Account ToAccount() => new(
-        CustomerId, S.Name, plans.Get(S.Plan), S.Status, S.Ledger.Balance, S.ActiveSessions.Count,
+        CustomerId, S.Name, plans.Get(S.Plan), S.Status, _balance, S.ActiveSessions.Count,
         TenantNamespace.For(CustomerId), S.TenantProvisioned, S.CreatedAt!.Value);
 
     private void EnsureExists()

@@ -1,5 +1,4 @@
 using UFBrowsers.Customers;
-using UFBrowsers.Grains.Billing;
 
 namespace UFBrowsers.Grains.Customers;
 
@@ -20,9 +19,6 @@ public sealed class CustomerState
 
     [Id(4)]
     public bool TenantProvisioned { get; set; }
-
-    [Id(5)]
-    public Ledger Ledger { get; set; } = new();
 
     /// <summary>Running sessions and what each has paid so far (hold plus minutes).</summary>
     [Id(6)]

@@ -15,8 +15,11 @@ namespace UFBrowsers.Grains.Pods;
 public sealed class PodPoolGrain(
     IPodProvider provider,
     IOptions<PodPoolOptions> options,
-    ILogger<PodPoolGrain> logger) : Grain, IPodPoolGrain
+    ILogger<PodPoolGrain> logger) : Grain, IPodPoolGrain, IRemindable
 {
+    /// <summary>Brings the pool back (on another silo if need be) and refills it after the silo that held it is gone.</summary>
+    private const string RefillReminder = "refill";
+
     private static readonly TimeSpan RefillInterval = TimeSpan.FromSeconds(5);
 
     private readonly LinkedList<PodLease> _ready = new();
@@ -112,7 +115,13 @@ public sealed class PodPoolGrain(
         Refill();
     }
 
-    public Task Warm()
+    public async Task Warm()
+    {
+        Refill();
+        await this.RegisterOrUpdateReminder(RefillReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
     {
         Refill();
         return Task.CompletedTask;

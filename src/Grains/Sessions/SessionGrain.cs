@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using UFBrowsers.Customers;
@@ -11,9 +12,15 @@ namespace UFBrowsers.Grains.Sessions;
 public sealed class SessionGrain(
     [PersistentState("session", StorageNames.Grains)] IPersistentState<SessionState> state,
     IOptions<PodPoolOptions> pools,
-    TimeProvider clock,
-    ILogger<SessionGrain> logger) : Grain, ISessionGrain
+    [FromKeyedServices(UFBrowsersClock.Key)] TimeProvider clock,
+    ILogger<SessionGrain> logger) : Grain, ISessionGrain, IRemindable
 {
+    /// <summary>
+    /// The durable wake-up: if the silo running this session dies, the reminder activates it elsewhere,
+    /// where it bills the minutes that passed and ends the session at its deadline.
+    /// </summary>
+    private const string MeterReminder = "meter";
+
     private IGrainTimer? _meterTimer;
 
     private SessionState S => state.State;
@@ -81,6 +88,7 @@ public sealed class SessionGrain(
         S.CreditsPaid = SessionBilling.HoldCredits;
         S.Balance = admission.Balance;
         await state.WriteStateAsync();
+        await this.RegisterOrUpdateReminder(MeterReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         ScheduleMeter();
         logger.LogInformation("Session {SessionId} of {CustomerId} started on pod {PodId}", SessionId, request.CustomerId, pod.PodId);
         return new SessionStartResult(SessionStartOutcome.Started, View(), S.Balance, admission.ConcurrencyLimit, admission.SessionsInUse);
@@ -113,6 +121,7 @@ public sealed class SessionGrain(
         await state.WriteStateAsync();
         _meterTimer?.Dispose();
         _meterTimer = null;
+        await StopReminder();
         logger.LogInformation("Session {SessionId} ended ({Reason}); charged {Credits} credits", SessionId, reason, settlement.Moved);
         return View();
     }
@@ -133,10 +142,10 @@ public sealed class SessionGrain(
 
         var due = Math.Min(SessionBilling.MinutesBegun(now - S.CreatedAt), SessionBilling.MaximumCredits(S.ExpiresAt - S.CreatedAt));
         var paidBefore = S.CreditsPaid;
-        // One debit per minute, each under its own key, so a retry after a crash can never pay a minute twice.
+        // Minutes are paid by number, so a retry after a crash can never pay a minute twice.
         for (var minute = S.CreditsPaid + 1; minute <= due; minute++)
         {
-            var debit = await Customer.DebitSession(SessionId, 1, $"{SessionId}:minute:{minute}");
+            var debit = await Customer.PayMinute(SessionId, minute);
             S.Balance = debit.Balance;
             if (!debit.Paid)
             {
@@ -153,6 +162,17 @@ public sealed class SessionGrain(
         }
 
         ScheduleMeter();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        S.Status == SessionStatus.Active ? Meter() : StopReminder();
+
+    private async Task StopReminder()
+    {
+        if (await this.GetReminder(MeterReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     private ICustomerGrain Customer => GrainFactory.GetGrain<ICustomerGrain>(S.Request!.CustomerId);

@@ -11,6 +11,9 @@ public sealed class SiloOptions
     /// <summary><c>LocalChromium</c> (the default) or <c>Kubernetes</c>.</summary>
     public string PodProvider { get; set; } = "LocalChromium";
 
+    /// <summary>The address other silos and clients reach this silo on (a pod's IP in Kubernetes).</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
     public int SiloPort { get; set; } = 11111;
 
     public int GatewayPort { get; set; } = 30000;

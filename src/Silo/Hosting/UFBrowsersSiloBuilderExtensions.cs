@@ -4,6 +4,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using UFBrowsers.Grains;
 using UFBrowsers.Grains.Billing;
 using UFBrowsers.Grains.Pods;
+using System.Net;
+using Orleans.Configuration;
+using UFBrowsers.Silo.Persistence;
+using UFBrowsers.Silo.Persistence.Memory;
 using UFBrowsers.Silo.Pods.LocalChromium;
 
 namespace UFBrowsers.Silo.Hosting;
@@ -22,6 +26,16 @@ public static class UFBrowsersSiloBuilderExtensions
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
                 silo.AddMemoryGrainStorage(StorageNames.Grains);
                 silo.UseInMemoryReminderService();
+                silo.Services.AddSingleton<ILedgerStore, InMemoryLedgerStore>();
+                break;
+            case "postgres":
+                silo.Configure<ClusterOptions>(cluster =>
+                {
+                    cluster.ClusterId = options.ClusterId;
+                    cluster.ServiceId = options.ServiceId;
+                });
+                silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: options.AdvertisedAddress != "127.0.0.1");
+                silo.UsePostgres();
                 break;
             default:
                 throw new InvalidOperationException($"Unknown storage '{options.Storage}' in {SiloOptions.Section}:Storage (expected Memory or Postgres).");
@@ -47,7 +61,7 @@ public static class UFBrowsersSiloBuilderExtensions
         services.Configure<BillingOptions>(configuration.GetSection(BillingOptions.Section));
         services.Configure<PodPoolOptions>(configuration.GetSection(PodPoolOptions.Section));
         services.TryAddSingleton<PlanCatalog>();
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(UFBrowsersClock.Key, TimeProvider.System);
         return services;
     }
 }

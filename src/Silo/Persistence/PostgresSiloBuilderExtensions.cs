@@ -2,7 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Runtime;
+using Npgsql;
 using UFBrowsers.Grains;
+using UFBrowsers.Grains.Billing;
 
 namespace UFBrowsers.Silo.Persistence;
 
@@ -37,6 +39,8 @@ public static class PostgresSiloBuilderExtensions
 
         builder.Services.Configure<PostgresOptions>(options => options.ConnectionString = connectionString);
         builder.Services.TryAddSingleton<PostgresMigrator>();
+        builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton<ILedgerStore, PostgresLedgerStore>();
         builder.Services.TryAddEnumerable(
             ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, PostgresMigrationParticipant>());
 

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
+using UFBrowsers.Grains.Billing;
 using UFBrowsers.Grains.Pods;
+using UFBrowsers.Silo.Persistence.Memory;
 using UFBrowsers.Silo.Hosting;
 using UFBrowsers.TestSupport;
 
@@ -54,9 +56,11 @@ public sealed class ClusterFixture : IAsyncLifetime
             }).Build();
 
             siloBuilder.AddMemoryGrainStorage(StorageNames.Grains);
+            siloBuilder.UseInMemoryReminderService();
             siloBuilder.Services.AddUFBrowsersGrainServices(configuration);
-            siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
+            siloBuilder.Services.AddKeyedSingleton<TimeProvider>(UFBrowsersClock.Key, Clock);
             siloBuilder.Services.AddSingleton<IPodProvider>(Pods);
+            siloBuilder.Services.AddSingleton<ILedgerStore, InMemoryLedgerStore>();
         }
     }
 }

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 using UFBrowsers.Silo.Persistence;
 
+using UFBrowsers.TestSupport;
+
 namespace UFBrowsers.Persistence.Tests.Infrastructure;
 
 /// <summary>A two-silo TestCluster whose membership, grain state and reminders live in PostgreSQL.</summary>
