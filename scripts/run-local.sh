@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the whole product on this machine: API + silo in one process on 127.0.0.1, a warm pool of
-# headless Chromium browsers, and a demo customer whose API key is printed. Ctrl-C stops everything.
+# headless Chromium browsers, a private PostgreSQL under .data/ that keeps every balance across restarts,
+# and a demo customer whose API key is printed. Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,14 +18,19 @@ if [ ! -s "$data/operator-token" ]; then
 fi
 operator_token=$(cat "$data/operator-token")
 
+echo "Starting PostgreSQL (data in .data/postgres)..."
+connection_string=$(bash scripts/local-postgres.sh start)
+
 echo "Building..."
 dotnet build src/Api -c Release -v quiet -nologo >/dev/null
 
 export UFBrowsers__Operator__Token="$operator_token"
+export UFBrowsers__Silo__Storage=Postgres
+export UFBrowsers__Postgres__ConnectionString="$connection_string"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
 dotnet src/Api/bin/Release/net10.0/UFBrowsers.Api.dll --contentRoot "$PWD/src/Api/bin/Release/net10.0" --urls "$url" > "$data/ufbrowsers.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT INT TERM
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; bash scripts/local-postgres.sh stop' EXIT INT TERM
 
 for _ in $(seq 1 120); do
   curl -fs "$url/health/live" >/dev/null 2>&1 && break

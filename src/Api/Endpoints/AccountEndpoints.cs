@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using UFBrowsers.Api.Auditing;
 using UFBrowsers.Api.Authentication;
 using UFBrowsers.Api.Contracts;
 using UFBrowsers.Api.Problems;
@@ -12,7 +13,7 @@ internal static class AccountEndpoints
 {
     public static RouteGroupBuilder MapAccountEndpoints(this RouteGroupBuilder v1)
     {
-        var account = v1.MapGroup("/account").RequireAuthorization(AuthPolicies.Customer).WithTags("Account");
+        var account = v1.MapGroup("/account").RequireAuthorization(AuthPolicies.Customer).AddEndpointFilter<AuditFilter>().WithTags("Account");
         account.MapGet("/", GetAccount).WithName("GetAccount");
         account.MapGet("/ledger", GetLedger).WithName("GetLedger");
         account.MapPost("/api-keys", CreateKey).WithName("CreateApiKey");

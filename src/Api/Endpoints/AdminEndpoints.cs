@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
+using UFBrowsers.Api.Auditing;
 using UFBrowsers.Api.Authentication;
 using UFBrowsers.Api.Contracts;
 using UFBrowsers.Api.Problems;
 using UFBrowsers.ApiKeys;
 using UFBrowsers.Customers;
+using UFBrowsers.Grains.Audit;
 
 namespace UFBrowsers.Api.Endpoints;
 
@@ -12,13 +14,14 @@ internal static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/admin/customers").RequireAuthorization(AuthPolicies.Operator).WithTags("Operators");
+        var admin = app.MapGroup("/admin/customers").RequireAuthorization(AuthPolicies.Operator).AddEndpointFilter<AuditFilter>().WithTags("Operators");
         admin.MapPost("/", CreateCustomer).WithName("CreateCustomer");
         admin.MapGet("/", ListCustomers).WithName("ListCustomers");
         admin.MapGet("/{id}", GetCustomer).WithName("GetCustomer");
         admin.MapPut("/{id}/subscription", ChangeSubscription).WithName("ChangeSubscription");
         admin.MapPost("/{id}/credits", AdjustCredits).WithName("AdjustCredits");
         admin.MapPost("/{id}/api-keys", IssueKey).WithName("IssueCustomerApiKey");
+        admin.MapGet("/{id}/audit", Audit).WithName("AuditCustomer");
         return app;
     }
 
@@ -93,6 +96,22 @@ internal static class AdminEndpoints
         {
             return ApiProblem.Unprocessable("unknown_plan", ex.Message);
         }
+    }
+
+    /// <summary>The money check: the balance the customer grain holds against the stored ledger, plus recent audit records.</summary>
+    private static async Task<IResult> Audit(IGrainFactory grains, IAuditLog auditLog, string id, CancellationToken cancellationToken)
+    {
+        var customer = grains.GetGrain<ICustomerGrain>(id);
+        if (RequestValidation.CustomerId(id) is not null || await customer.GetAccount() is null)
+        {
+            return ApiProblem.NotFound($"No customer '{id}'.");
+        }
+
+        var ledger = await customer.AuditLedger();
+        var actions = await auditLog.ListAsync(id, 50, cancellationToken);
+        return TypedResults.Ok(new CustomerAuditResponse(
+            id, ledger.BalanceInGrain, ledger.LedgerSum, ledger.LedgerEntries, ledger.LastEntryBalance, ledger.ActiveSessions, ledger.Agrees,
+            actions.Select(a => new AuditRecordResponse(a.At, a.ActorType, a.ActorId, a.Action, a.Target, a.RequestId, a.Outcome)).ToList()));
     }
 
     private static async Task<IResult> IssueKey(IGrainFactory grains, string id, CreateApiKeyRequest? body)

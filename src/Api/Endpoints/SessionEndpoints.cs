@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
+using UFBrowsers.Api.Auditing;
 using UFBrowsers.Api.Authentication;
 using UFBrowsers.Api.Contracts;
 using UFBrowsers.Api.Problems;
@@ -11,7 +12,7 @@ internal static class SessionEndpoints
 {
     public static RouteGroupBuilder MapSessionEndpoints(this RouteGroupBuilder v1)
     {
-        var sessions = v1.MapGroup("/sessions").RequireAuthorization(AuthPolicies.Customer).WithTags("Sessions");
+        var sessions = v1.MapGroup("/sessions").RequireAuthorization(AuthPolicies.Customer).AddEndpointFilter<AuditFilter>().WithTags("Sessions");
         sessions.MapPost("/", Create).WithName("CreateSession");
         sessions.MapGet("/", List).WithName("ListSessions");
         sessions.MapGet("/{id}", Get).WithName("GetSession");
@@ -107,8 +108,10 @@ internal static class SessionEndpoints
 
     private static ApiProblem NotFound(string id) => ApiProblem.NotFound($"No session '{id}'.");
 
-    private sealed class CreatedSession(SessionResponse session, bool Replayed) : IResult
+    private sealed class CreatedSession(SessionResponse session, bool Replayed) : IResult, IStatusCodeHttpResult
     {
+        public int? StatusCode => StatusCodes.Status201Created;
+
         public Task ExecuteAsync(HttpContext httpContext)
         {
             if (Replayed)

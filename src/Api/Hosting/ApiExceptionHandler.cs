@@ -1,3 +1,6 @@
+using System.Data.Common;
+using System.Net.Sockets;
+using Orleans.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -15,7 +18,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         var (status, code, title, detail) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, "invalid_request", "Bad request", bad.Message),
-            OrleansException or TimeoutException or TaskCanceledException => (StatusCodes.Status503ServiceUnavailable, "service_unavailable",
+            _ when IsDependencyFailure(exception) => (StatusCodes.Status503ServiceUnavailable, "service_unavailable",
                 "Service unavailable", "A backing service did not answer; nothing was changed. Retry later."),
             _ => (StatusCodes.Status500InternalServerError, "internal_error", "Internal server error", "An unexpected error occurred."),
         };
@@ -37,5 +40,19 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             Exception = exception,
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail, Extensions = { ["code"] = code } },
         });
+    }
+
+    /// <summary>A silo, the database or the network failed somewhere under the grain call, not the request itself.</summary>
+    private static bool IsDependencyFailure(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is OrleansException or TimeoutException or TaskCanceledException or DbException or SocketException or InconsistentStateException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -3,9 +3,12 @@ using Microsoft.AspNetCore.Mvc;
 namespace UFBrowsers.Api.Problems;
 
 /// <summary>An RFC 9457 problem response with a machine-readable <c>code</c> and optional headers (Retry-After, …).</summary>
-internal sealed class ApiProblem(int status, string code, string title, string detail, IReadOnlyDictionary<string, string>? headers = null) : IResult
+internal sealed class ApiProblem(int status, string code, string title, string detail, IReadOnlyDictionary<string, string>? headers = null)
+    : IResult, IStatusCodeHttpResult
 {
     public int Status => status;
+
+    int? IStatusCodeHttpResult.StatusCode => status;
 
     public string Code => code;
 

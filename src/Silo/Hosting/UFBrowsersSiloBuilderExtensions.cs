@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using UFBrowsers.Grains;
+using UFBrowsers.Grains.Audit;
 using UFBrowsers.Grains.Billing;
 using UFBrowsers.Grains.Pods;
 using System.Net;
@@ -27,6 +28,7 @@ public static class UFBrowsersSiloBuilderExtensions
                 silo.AddMemoryGrainStorage(StorageNames.Grains);
                 silo.UseInMemoryReminderService();
                 silo.Services.AddSingleton<ILedgerStore, InMemoryLedgerStore>();
+                silo.Services.AddSingleton<IAuditLog, InMemoryAuditLog>();
                 break;
             case "postgres":
                 silo.Configure<ClusterOptions>(cluster =>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Runtime;
 using Npgsql;
 using UFBrowsers.Grains;
+using UFBrowsers.Grains.Audit;
 using UFBrowsers.Grains.Billing;
 
 namespace UFBrowsers.Silo.Persistence;
@@ -41,6 +42,7 @@ public static class PostgresSiloBuilderExtensions
         builder.Services.TryAddSingleton<PostgresMigrator>();
         builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton<ILedgerStore, PostgresLedgerStore>();
+        builder.Services.AddSingleton<IAuditLog, PostgresAuditLog>();
         builder.Services.TryAddEnumerable(
             ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, PostgresMigrationParticipant>());
 
