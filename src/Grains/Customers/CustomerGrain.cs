@@ -73,6 +73,9 @@ public sealed class CustomerGrain(
 
     public Task<LedgerPage> GetLedger(int limit, long? before) => Task.FromResult(S.Ledger.Page(limit, before));
 
+    public Task<IReadOnlyList<DailyUsage>> GetDailyUsage(int days) =>
+        Task.FromResult(UsageReport.Daily(S.Ledger.Entries, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), days));
+
     public Task<SessionPage> ListSessions(SessionStatus? status, int limit, long? before) =>
         Task.FromResult(S.Sessions.Page(status, limit, before));
 

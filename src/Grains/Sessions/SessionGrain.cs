@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using UFBrowsers.Customers;
+using UFBrowsers.Events;
 using UFBrowsers.Grains.Billing;
 using UFBrowsers.Grains.Pods;
+using UFBrowsers.Grains.Telemetry;
 using UFBrowsers.Pods;
 using UFBrowsers.Sessions;
 
@@ -12,6 +14,7 @@ public sealed class SessionGrain(
     [PersistentState("session", StorageNames.Grains)] IPersistentState<SessionState> state,
     IOptions<PodPoolOptions> pools,
     TimeProvider clock,
+    UFBrowsersMetrics metrics,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain
 {
     private IGrainTimer? _meterTimer;
@@ -31,6 +34,14 @@ public sealed class SessionGrain(
     }
 
     public async Task<SessionStartResult> Start(SessionRequest request)
+    {
+        var startedAt = clock.GetTimestamp();
+        var result = await StartSession(request);
+        metrics.SessionStartAnswered(clock.GetElapsedTime(startedAt), result.Outcome);
+        return result;
+    }
+
+    private async Task<SessionStartResult> StartSession(SessionRequest request)
     {
         if (S.Status != SessionStatus.New)
         {
@@ -59,6 +70,7 @@ public sealed class SessionGrain(
         if (pod is null)
         {
             var balance = await customer.CancelAdmission(SessionId, $"{SessionId}:refund:{attempt}");
+            metrics.CreditsRefunded(SessionBilling.HoldCredits);
             S.Attempts = attempt;
             await state.WriteStateAsync();
             return new SessionStartResult(SessionStartOutcome.NoBrowserAvailable, null, balance, admission.ConcurrencyLimit, admission.SessionsInUse - 1,
@@ -82,6 +94,9 @@ public sealed class SessionGrain(
         S.Balance = admission.Balance;
         await state.WriteStateAsync();
         ScheduleMeter();
+        metrics.CreditsHeld(SessionBilling.HoldCredits);
+        metrics.SessionStarted(nodePool);
+        Publish(CustomerEventKind.SessionStarted);
         logger.LogInformation("Session {SessionId} of {CustomerId} started on pod {PodId}", SessionId, request.CustomerId, pod.PodId);
         return new SessionStartResult(SessionStartOutcome.Started, View(), S.Balance, admission.ConcurrencyLimit, admission.SessionsInUse);
     }
@@ -104,6 +119,7 @@ public sealed class SessionGrain(
         var owed = SessionBilling.CreditsOwed(endedAt - S.CreatedAt);
         var settlement = await Customer.SettleSession(SessionId, owed, $"{SessionId}:settle");
         await ReleasePod();
+        RecordSettlement(settlement.Moved - S.CreditsPaid);
 
         S.Status = SessionStatus.Ended;
         S.EndedAt = endedAt;
@@ -113,6 +129,8 @@ public sealed class SessionGrain(
         await state.WriteStateAsync();
         _meterTimer?.Dispose();
         _meterTimer = null;
+        metrics.SessionEnded(S.NodePool, reason);
+        Publish(CustomerEventKind.SessionEnded);
         logger.LogInformation("Session {SessionId} ended ({Reason}); charged {Credits} credits", SessionId, reason, settlement.Moved);
         return View();
     }
@@ -145,6 +163,7 @@ public sealed class SessionGrain(
             }
 
             S.CreditsPaid = minute;
+            metrics.CreditsCharged(1);
         }
 
         if (S.CreditsPaid != paidBefore)
@@ -154,6 +173,22 @@ public sealed class SessionGrain(
 
         ScheduleMeter();
     }
+
+    private void RecordSettlement(long moved)
+    {
+        if (moved > 0)
+        {
+            metrics.CreditsCharged(moved);
+        }
+        else
+        {
+            metrics.CreditsRefunded(-moved);
+        }
+    }
+
+    /// <summary>Tells the customer's listeners (the console) without waiting: a missing listener never holds up billing.</summary>
+    private void Publish(CustomerEventKind kind) =>
+        _ = GrainFactory.GetGrain<ICustomerEventsGrain>(S.Request!.CustomerId).Publish(new CustomerEvent(kind, View(), clock.GetUtcNow()));
 
     private ICustomerGrain Customer => GrainFactory.GetGrain<ICustomerGrain>(S.Request!.CustomerId);
 
