@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Dashboard;
 using UFBrowsers.Grains;
 using UFBrowsers.Grains.Billing;
 using UFBrowsers.Grains.Pods;
+using UFBrowsers.Grains.Telemetry;
 using UFBrowsers.Silo.Pods.LocalChromium;
 
 namespace UFBrowsers.Silo.Hosting;
@@ -38,6 +40,8 @@ public static class UFBrowsersSiloBuilderExtensions
 
         silo.Services.AddUFBrowsersGrainServices(configuration);
         silo.AddStartupTask<PoolWarmupTask>();
+        // Every silo feeds the Orleans dashboard; the API host maps its pages (behind operator auth).
+        silo.AddDashboard();
         return silo;
     }
 
@@ -48,6 +52,8 @@ public static class UFBrowsersSiloBuilderExtensions
         services.Configure<PodPoolOptions>(configuration.GetSection(PodPoolOptions.Section));
         services.TryAddSingleton<PlanCatalog>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<UFBrowsersMetrics>();
         return services;
     }
 }
