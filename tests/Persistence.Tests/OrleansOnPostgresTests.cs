@@ -1,6 +1,7 @@
 using Orleans.TestingHost;
 using UFBrowsers.Persistence.Tests.Infrastructure;
 using UFBrowsers.Persistence.Tests.TestGrains;
+using UFBrowsers.TestSupport;
 using static UFBrowsers.Persistence.Tests.Infrastructure.Sql;
 
 namespace UFBrowsers.Persistence.Tests;

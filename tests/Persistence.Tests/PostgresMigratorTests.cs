@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Xunit.Abstractions;
 using UFBrowsers.Persistence.Tests.Infrastructure;
+using UFBrowsers.TestSupport;
 using static UFBrowsers.Persistence.Tests.Infrastructure.Sql;
 using UFBrowsers.Silo.Persistence;
 

@@ -1,5 +1,6 @@
 using Npgsql;
 using UFBrowsers.Persistence.Tests.Infrastructure;
+using UFBrowsers.TestSupport;
 using static UFBrowsers.Persistence.Tests.Infrastructure.Sql;
 
 namespace UFBrowsers.Persistence.Tests;

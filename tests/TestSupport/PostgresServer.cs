@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
+using Xunit;
 
-namespace UFBrowsers.Persistence.Tests.Infrastructure;
+namespace UFBrowsers.TestSupport;
 
 /// <summary>
 /// A throwaway PostgreSQL server: a fresh cluster in a temp directory, listening on a free

@@ -1,3 +1,5 @@
+using UFBrowsers.TestSupport;
+
 namespace UFBrowsers.Persistence.Tests.Infrastructure;
 
 /// <summary>Tests in this collection share one <see cref="PostgresServer"/> and run one after another.</summary>
