@@ -2,6 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using UFBrowsers.Api.Authentication;
+using UFBrowsers.Api.Health;
+using UFBrowsers.Api.Observability;
+using UFBrowsers.Api.OpenApi;
 
 namespace UFBrowsers.Api.Hosting;
 
@@ -17,7 +20,9 @@ public static class ApiServiceCollectionExtensions
         });
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
-        services.AddHealthChecks();
+        services.AddUFBrowsersHealthChecks(configuration);
+        services.AddUFBrowsersMetrics();
+        services.AddUFBrowsersOpenApi();
 
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null)
