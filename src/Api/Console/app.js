@@ -41,10 +41,14 @@ async function loadAccount() {
   $("#concurrency").textContent = account.concurrency.used + " / " + account.concurrency.limit;
 }
 
+// Events can arrive out of order: a session once seen ended never comes back as active.
+const endedSessions = new Set();
+
 function sessionRow(session) {
   const body = $("#sessions tbody");
   let row = body.querySelector(`tr[data-session-id="${session.id}"]`);
-  if (session.status !== "active") {
+  if (session.status !== "active" || endedSessions.has(session.id)) {
+    endedSessions.add(session.id);
     row?.remove();
   } else if (!row) {
     row = body.insertRow(0);
@@ -118,7 +122,9 @@ async function loadUsage() {
     svg.appendChild(bar);
     if (i % 5 === 0 || i === usage.days.length - 1) {
       const label = document.createElementNS(ns, "text");
-      label.setAttribute("x", i * width + 2);
+      const last = i === usage.days.length - 1;
+      label.setAttribute("x", last ? 600 : i * width + 2);
+      if (last) label.setAttribute("text-anchor", "end");
       label.setAttribute("y", 155);
       label.textContent = day.day.slice(5);
       svg.appendChild(label);
