@@ -20,6 +20,7 @@ internal static class OpenApiServiceCollectionExtensions
             });
             options.AddDocumentTransformer<SecuritySchemesTransformer>();
             options.AddOperationTransformer<SecuritySchemesTransformer>();
+            options.AddOperationTransformer<ExamplesTransformer>();
             options.AddSchemaTransformer<ProblemCodeSchemaTransformer>();
         });
         return services;

@@ -41,7 +41,8 @@ public sealed class OpenApiTests(ApiFixture api)
         }
 
         Assert.NotNull(responses["201"]!["content"]!["application/json"]);
-        Assert.NotNull(responses["402"]!["content"]!["application/problem+json"]);
+        Assert.Equal("insufficient_credit", responses["402"]!["content"]!["application/problem+json"]!["example"]!["code"]!.GetValue<string>());
+        Assert.Equal("active", responses["201"]!["content"]!["application/json"]!["example"]!["status"]!.GetValue<string>());
         Assert.Contains("apiKey", create["security"]!.AsArray().SelectMany(r => r!.AsObject().Select(p => p.Key)));
 
         var schemas = document["components"]!["schemas"]!.AsObject();
