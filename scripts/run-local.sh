@@ -50,8 +50,11 @@ api_key=$(admin -X POST "$url/admin/customers/demo/api-keys" -d '{"name":"run-lo
 cat <<INFO
 
 UFBrowsers is running (log: $data/ufbrowsers.log)
-  API:              $url/v1
-  Health:           $url/health/live
+  API:              $url/v1              (reference: $url/docs, OpenAPI: $url/openapi/v1.json)
+  Console:          $url/app/            (sign in with the demo API key)
+  Dashboard:        $url/dashboard/      (user: operator, password: the operator token)
+  Metrics:          $url/metrics         (Authorization: Bearer <operator token>)
+  Health:           $url/health/live, $url/health/ready, $url/health/startup, capacity: $url/v1/pressure
   Operator token:   $operator_token   (for /admin, kept in $data/operator-token)
   Demo API key:     $api_key
 

@@ -7,7 +7,10 @@ using Microsoft.Extensions.Options;
 
 namespace UFBrowsers.Api.Authentication;
 
-/// <summary>Authenticates the operator token from configuration (<c>Authorization: Bearer &lt;token&gt;</c>).</summary>
+/// <summary>
+/// Authenticates the operator token from configuration: <c>Authorization: Bearer &lt;token&gt;</c> for scripts and
+/// scrapers, or HTTP Basic with the token as password (any user name) for a browser opening the dashboard.
+/// </summary>
 internal sealed class OperatorAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -16,7 +19,7 @@ internal sealed class OperatorAuthenticationHandler(
 {
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var token = BearerToken.From(Request);
+        var token = BearerToken.From(Request) ?? BasicCredentials.Password(Request);
         var expected = operatorOptions.CurrentValue.Token;
         if (token is null || string.IsNullOrEmpty(expected))
         {
@@ -33,5 +36,8 @@ internal sealed class OperatorAuthenticationHandler(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        ProblemChallenge.Write(Context, "Operator endpoints need the operator token: Authorization: Bearer <operator token>.");
+        ProblemChallenge.Write(
+            Context,
+            "Operator endpoints need the operator token: Authorization: Bearer <operator token>, or Basic with the token as password.",
+            ["Bearer", "Basic realm=\"UFBrowsers operators\", charset=\"UTF-8\""]);
 }

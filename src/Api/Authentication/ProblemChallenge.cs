@@ -1,14 +1,15 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace UFBrowsers.Api.Authentication;
 
 internal static class ProblemChallenge
 {
-    public static async Task Write(HttpContext context, string detail)
+    public static async Task Write(HttpContext context, string detail, string[]? challenges = null)
     {
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        context.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
+        context.Response.Headers[HeaderNames.WWWAuthenticate] = challenges is null ? "Bearer" : new StringValues(challenges);
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         await problems.WriteAsync(new ProblemDetailsContext
         {

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using UFBrowsers.Api.Auditing;
 using UFBrowsers.Api.Authentication;
 using UFBrowsers.Api.Contracts;
+using UFBrowsers.Api.Events;
 using UFBrowsers.Api.Problems;
 using UFBrowsers.ApiKeys;
 using UFBrowsers.Customers;
@@ -13,12 +14,29 @@ internal static class AccountEndpoints
 {
     public static RouteGroupBuilder MapAccountEndpoints(this RouteGroupBuilder v1)
     {
-        var account = v1.MapGroup("/account").RequireAuthorization(AuthPolicies.Customer).AddEndpointFilter<AuditFilter>().WithTags("Account");
-        account.MapGet("/", GetAccount).WithName("GetAccount");
-        account.MapGet("/ledger", GetLedger).WithName("GetLedger");
-        account.MapPost("/api-keys", CreateKey).WithName("CreateApiKey");
-        account.MapGet("/api-keys", ListKeys).WithName("ListApiKeys");
-        account.MapDelete("/api-keys/{keyId}", RevokeKey).WithName("RevokeApiKey");
+        var account = v1.MapGroup("/account").RequireAuthorization(AuthPolicies.Customer).AddEndpointFilter<AuditFilter>().WithTags("Account")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        account.MapGet("/", GetAccount).WithName("GetAccount")
+            .WithSummary("Plan, subscription status, balance and concurrency")
+            .Produces<AccountResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        account.MapGet("/ledger", GetLedger).WithName("GetLedger")
+            .WithSummary("Ledger entries, newest first")
+            .Produces<Page<LedgerEntryResponse>>().ProducesProblem(StatusCodes.Status400BadRequest);
+        account.MapGet("/usage", GetUsage).WithName("GetUsage")
+            .WithSummary("Credits spent on sessions per UTC day (default: the last 30 days)")
+            .Produces<UsageResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
+        account.MapGet("/events", Events).WithName("GetAccountEvents")
+            .WithSummary("Server-sent events: ready, session.started, session.ended, heartbeat")
+            .Produces<CustomerEventResponse>(StatusCodes.Status200OK, "text/event-stream");
+        account.MapPost("/api-keys", CreateKey).WithName("CreateApiKey")
+            .WithSummary("Issues an API key; the key is in this response only")
+            .Produces<ApiKeyResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest);
+        account.MapGet("/api-keys", ListKeys).WithName("ListApiKeys")
+            .WithSummary("The account's API keys, without secrets")
+            .Produces<Page<ApiKeyResponse>>();
+        account.MapDelete("/api-keys/{keyId}", RevokeKey).WithName("RevokeApiKey")
+            .WithSummary("Revokes a key at once")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         return v1;
     }
 
@@ -40,6 +58,22 @@ internal static class AccountEndpoints
             page.Entries.Select(LedgerEntryResponse.From).ToList(),
             page.NextBefore?.ToString(CultureInfo.InvariantCulture)));
     }
+
+    private static async Task<IResult> GetUsage(ClaimsPrincipal user, IGrainFactory grains, int? days)
+    {
+        const int MaxDays = 366;
+        var window = days ?? 30;
+        if (window is < 1 or > MaxDays)
+        {
+            return ApiProblem.BadRequest("invalid_days", $"days must be between 1 and {MaxDays}.");
+        }
+
+        var usage = await grains.GetGrain<ICustomerGrain>(user.CustomerId()).GetDailyUsage(window);
+        return TypedResults.Ok(UsageResponse.From(usage));
+    }
+
+    private static IResult Events(ClaimsPrincipal user, IGrainFactory grains, TimeProvider clock, CancellationToken cancellationToken) =>
+        TypedResults.ServerSentEvents(CustomerEventStream.Read(grains, clock, user.CustomerId(), cancellationToken));
 
     private static async Task<IResult> CreateKey(ClaimsPrincipal user, IGrainFactory grains, CreateApiKeyRequest? body)
     {

@@ -14,14 +14,31 @@ internal static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/admin/customers").RequireAuthorization(AuthPolicies.Operator).AddEndpointFilter<AuditFilter>().WithTags("Operators");
-        admin.MapPost("/", CreateCustomer).WithName("CreateCustomer");
-        admin.MapGet("/", ListCustomers).WithName("ListCustomers");
-        admin.MapGet("/{id}", GetCustomer).WithName("GetCustomer");
-        admin.MapPut("/{id}/subscription", ChangeSubscription).WithName("ChangeSubscription");
-        admin.MapPost("/{id}/credits", AdjustCredits).WithName("AdjustCredits");
-        admin.MapPost("/{id}/api-keys", IssueKey).WithName("IssueCustomerApiKey");
-        admin.MapGet("/{id}/audit", Audit).WithName("AuditCustomer");
+        var admin = app.MapGroup("/admin/customers").RequireAuthorization(AuthPolicies.Operator).AddEndpointFilter<AuditFilter>().WithTags("Operators")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        admin.MapPost("/", CreateCustomer).WithName("CreateCustomer")
+            .WithSummary("Creates a customer on a plan, with a first API key")
+            .Produces<CreateCustomerResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        admin.MapGet("/", ListCustomers).WithName("ListCustomers")
+            .WithSummary("Customers in id order").Produces<Page<AccountResponse>>().ProducesProblem(StatusCodes.Status400BadRequest);
+        admin.MapGet("/{id}", GetCustomer).WithName("GetCustomer")
+            .WithSummary("One customer's account").Produces<AccountResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapPut("/{id}/subscription", ChangeSubscription).WithName("ChangeSubscription")
+            .WithSummary("Sets plan, subscription status or tenant provisioning")
+            .Produces<AccountResponse>().ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        admin.MapPost("/{id}/credits", AdjustCredits).WithName("AdjustCredits")
+            .WithSummary("Adjusts the balance with a reason (a ledger entry); needs Idempotency-Key")
+            .Produces<LedgerEntryResponse>().ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        admin.MapPost("/{id}/api-keys", IssueKey).WithName("IssueCustomerApiKey")
+            .WithSummary("Issues an API key for a customer").Produces<ApiKeyResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapGet("/{id}/audit", Audit).WithName("AuditCustomer")
+            .WithSummary("The money check: grain balance against the stored ledger, and recent audited actions")
+            .Produces<CustomerAuditResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -12,12 +12,23 @@ internal static class SessionEndpoints
 {
     public static RouteGroupBuilder MapSessionEndpoints(this RouteGroupBuilder v1)
     {
-        var sessions = v1.MapGroup("/sessions").RequireAuthorization(AuthPolicies.Customer).AddEndpointFilter<AuditFilter>().WithTags("Sessions");
-        sessions.MapPost("/", Create).WithName("CreateSession");
-        sessions.MapGet("/", List).WithName("ListSessions");
-        sessions.MapGet("/{id}", Get).WithName("GetSession");
-        sessions.MapPost("/{id}/end", End).WithName("EndSession");
-        sessions.MapDelete("/{id}", End).WithName("DeleteSession");
+        var sessions = v1.MapGroup("/sessions").RequireAuthorization(AuthPolicies.Customer).AddEndpointFilter<AuditFilter>().WithTags("Sessions")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        sessions.MapPost("/", Create).WithName("CreateSession")
+            .WithSummary("Starts a browser session (1-credit hold); honours Idempotency-Key")
+            .Produces<SessionResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status402PaymentRequired)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        sessions.MapGet("/", List).WithName("ListSessions")
+            .WithSummary("Sessions newest first, optionally by status")
+            .Produces<Page<SessionResponse>>().ProducesProblem(StatusCodes.Status400BadRequest);
+        sessions.MapGet("/{id}", Get).WithName("GetSession")
+            .WithSummary("One session").Produces<SessionResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        sessions.MapPost("/{id}/end", End).WithName("EndSession")
+            .WithSummary("Ends and bills the session; again is a no-op").Produces<SessionResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        sessions.MapDelete("/{id}", End).WithName("DeleteSession")
+            .WithSummary("Same as POST /v1/sessions/{id}/end").Produces<SessionResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         return v1;
     }
 

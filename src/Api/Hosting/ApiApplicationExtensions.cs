@@ -1,4 +1,9 @@
+using Orleans.Dashboard;
+using Scalar.AspNetCore;
+using UFBrowsers.Api.Authentication;
 using UFBrowsers.Api.Endpoints;
+using UFBrowsers.Api.Health;
+using UFBrowsers.Api.Observability;
 
 namespace UFBrowsers.Api.Hosting;
 
@@ -8,12 +13,21 @@ public static class ApiApplicationExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCustomerConsole();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<RequestLogScopeMiddleware>();
 
-        app.MapHealthChecks("/health/live");
-        app.MapGroup("/v1").MapSessionEndpoints().MapAccountEndpoints();
+        app.MapUFBrowsersHealth();
+        app.MapGroup("/v1").MapSessionEndpoints().MapAccountEndpoints().MapPressureEndpoints();
         app.MapAdminEndpoints();
+
+        // Operator pages. A browser signs in to the dashboard with HTTP Basic: any user name, the operator token as password.
+        app.MapOrleansDashboard("/dashboard").RequireAuthorization(AuthPolicies.Operator).ExcludeFromDescription();
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(AuthPolicies.Operator).ExcludeFromDescription();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference("/docs", options => options.WithTitle("UFBrowsers API"));
         return app;
     }
 }

@@ -3,6 +3,9 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using UFBrowsers.Api.Authentication;
+using UFBrowsers.Api.Health;
+using UFBrowsers.Api.Observability;
+using UFBrowsers.Api.OpenApi;
 
 namespace UFBrowsers.Api.Hosting;
 
@@ -18,7 +21,9 @@ public static class ApiServiceCollectionExtensions
         });
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
-        services.AddHealthChecks();
+        services.AddUFBrowsersHealthChecks(configuration);
+        services.AddUFBrowsersMetrics();
+        services.AddUFBrowsersOpenApi();
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddAuthentication()

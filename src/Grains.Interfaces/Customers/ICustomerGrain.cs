@@ -26,6 +26,10 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("GetLedger")]
     Task<LedgerPage> GetLedger(int limit, long? before);
 
+    /// <summary>Session spending per UTC day for the <paramref name="days"/> days ending today, oldest first.</summary>
+    [Alias("GetDailyUsage")]
+    Task<IReadOnlyList<DailyUsage>> GetDailyUsage(int days);
+
     [Alias("ListSessions")]
     Task<SessionPage> ListSessions(SessionStatus? status, int limit, long? before);
 

@@ -89,6 +89,24 @@ public sealed class CustomerGrain(
 
     public Task<LedgerPage> GetLedger(int limit, long? before) => ledger.PageAsync(CustomerId, limit, before);
 
+    public async Task<IReadOnlyList<DailyUsage>> GetDailyUsage(int days)
+    {
+        var lastDay = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var windowStart = new DateTimeOffset(lastDay.AddDays(1 - days).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var newestFirst = new List<LedgerEntry>();
+        long? before = null;
+        do
+        {
+            var page = await ledger.PageAsync(CustomerId, 500, before);
+            newestFirst.AddRange(page.Entries);
+            before = page.Entries.Count > 0 && page.Entries[^1].At >= windowStart ? page.NextBefore : null;
+        }
+        while (before is not null);
+
+        newestFirst.Reverse();
+        return UsageReport.Daily(newestFirst, lastDay, days);
+    }
+
     public Task<SessionPage> ListSessions(SessionStatus? status, int limit, long? before) =>
         Task.FromResult(S.Sessions.Page(status, limit, before));
 

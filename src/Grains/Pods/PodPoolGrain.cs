@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using UFBrowsers.Grains.Telemetry;
 using UFBrowsers.Pods;
 using UFBrowsers.Sessions;
 
@@ -15,6 +16,7 @@ namespace UFBrowsers.Grains.Pods;
 public sealed class PodPoolGrain(
     IPodProvider provider,
     IOptions<PodPoolOptions> options,
+    UFBrowsersMetrics metrics,
     ILogger<PodPoolGrain> logger) : Grain, IPodPoolGrain, IRemindable
 {
     /// <summary>Brings the pool back (on another silo if need be) and refills it after the silo that held it is gone.</summary>
@@ -51,6 +53,7 @@ public sealed class PodPoolGrain(
         var warm = _ready.ToList();
         _ready.Clear();
         _readyById.Clear();
+        ReadyChanged();
         foreach (var pod in warm)
         {
             await DeletePod(pod);
@@ -66,11 +69,14 @@ public sealed class PodPoolGrain(
             _readyById.Remove(pod.PodId);
             _assigned[pod.PodId] = (pod, sessionId);
             _hits++;
+            metrics.PoolHit(NodePool);
+            ReadyChanged();
             Refill();
             return pod;
         }
 
         _misses++;
+        metrics.PoolMiss(NodePool);
         if (Total >= _pool.MaxPods)
         {
             logger.LogWarning("Pool {NodePool} is at its limit of {MaxPods} pods", NodePool, _pool.MaxPods);
@@ -102,6 +108,7 @@ public sealed class PodPoolGrain(
         if (_readyById.Remove(podId, out var node))
         {
             _ready.Remove(node);
+            ReadyChanged();
             logger.LogWarning("Warm pod {PodId} of pool {NodePool} died before use", podId, NodePool);
             await DeletePod(node.Value);
         }
@@ -130,6 +137,8 @@ public sealed class PodPoolGrain(
     public Task<PodPoolStatus> GetStatus() =>
         Task.FromResult(new PodPoolStatus(NodePool, _pool.WarmTarget, _ready.Count, _creating, _assigned.Count, _hits, _misses));
 
+    private void ReadyChanged() => metrics.PodsReady(NodePool, _ready.Count);
+
     private int Total => _ready.Count + _creating + _assigned.Count;
 
     private void Refill()
@@ -146,6 +155,7 @@ public sealed class PodPoolGrain(
         if (pod is not null)
         {
             _readyById[pod.PodId] = _ready.AddLast(pod);
+            ReadyChanged();
         }
     }
 

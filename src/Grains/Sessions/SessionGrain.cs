@@ -2,8 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using UFBrowsers.Customers;
+using UFBrowsers.Events;
 using UFBrowsers.Grains.Billing;
 using UFBrowsers.Grains.Pods;
+using UFBrowsers.Grains.Telemetry;
 using UFBrowsers.Pods;
 using UFBrowsers.Sessions;
 
@@ -13,6 +15,7 @@ public sealed class SessionGrain(
     [PersistentState("session", StorageNames.Grains)] IPersistentState<SessionState> state,
     IOptions<PodPoolOptions> pools,
     [FromKeyedServices(UFBrowsersClock.Key)] TimeProvider clock,
+    UFBrowsersMetrics metrics,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain, IRemindable
 {
     /// <summary>
@@ -38,6 +41,14 @@ public sealed class SessionGrain(
     }
 
     public async Task<SessionStartResult> Start(SessionRequest request)
+    {
+        var startedAt = clock.GetTimestamp();
+        var result = await StartSession(request);
+        metrics.SessionStartAnswered(clock.GetElapsedTime(startedAt), result.Outcome);
+        return result;
+    }
+
+    private async Task<SessionStartResult> StartSession(SessionRequest request)
     {
         if (S.Status != SessionStatus.New)
         {
@@ -66,6 +77,7 @@ public sealed class SessionGrain(
         if (pod is null)
         {
             var balance = await customer.CancelAdmission(SessionId, $"{SessionId}:refund:{attempt}");
+            metrics.CreditsRefunded(SessionBilling.HoldCredits);
             S.Attempts = attempt;
             await state.WriteStateAsync();
             return new SessionStartResult(SessionStartOutcome.NoBrowserAvailable, null, balance, admission.ConcurrencyLimit, admission.SessionsInUse - 1,
@@ -90,6 +102,9 @@ public sealed class SessionGrain(
         await state.WriteStateAsync();
         await this.RegisterOrUpdateReminder(MeterReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         ScheduleMeter();
+        metrics.CreditsHeld(SessionBilling.HoldCredits);
+        metrics.SessionStarted(nodePool);
+        Publish(CustomerEventKind.SessionStarted);
         logger.LogInformation("Session {SessionId} of {CustomerId} started on pod {PodId}", SessionId, request.CustomerId, pod.PodId);
         return new SessionStartResult(SessionStartOutcome.Started, View(), S.Balance, admission.ConcurrencyLimit, admission.SessionsInUse);
     }
@@ -112,6 +127,7 @@ public sealed class SessionGrain(
         var owed = SessionBilling.CreditsOwed(endedAt - S.CreatedAt);
         var settlement = await Customer.SettleSession(SessionId, owed, $"{SessionId}:settle");
         await ReleasePod();
+        RecordSettlement(settlement.Moved - S.CreditsPaid);
 
         S.Status = SessionStatus.Ended;
         S.EndedAt = endedAt;
@@ -122,6 +138,8 @@ public sealed class SessionGrain(
         _meterTimer?.Dispose();
         _meterTimer = null;
         await StopReminder();
+        metrics.SessionEnded(S.NodePool, reason);
+        Publish(CustomerEventKind.SessionEnded);
         logger.LogInformation("Session {SessionId} ended ({Reason}); charged {Credits} credits", SessionId, reason, settlement.Moved);
         return View();
     }
@@ -154,6 +172,7 @@ public sealed class SessionGrain(
             }
 
             S.CreditsPaid = minute;
+            metrics.CreditsCharged(1);
         }
 
         if (S.CreditsPaid != paidBefore)
@@ -174,6 +193,22 @@ public sealed class SessionGrain(
             await this.UnregisterReminder(reminder);
         }
     }
+
+    private void RecordSettlement(long moved)
+    {
+        if (moved > 0)
+        {
+            metrics.CreditsCharged(moved);
+        }
+        else
+        {
+            metrics.CreditsRefunded(-moved);
+        }
+    }
+
+    /// <summary>Tells the customer's listeners (the console) without waiting: a missing listener never holds up billing.</summary>
+    private void Publish(CustomerEventKind kind) =>
+        _ = GrainFactory.GetGrain<ICustomerEventsGrain>(S.Request!.CustomerId).Publish(new CustomerEvent(kind, View(), clock.GetUtcNow()));
 
     private ICustomerGrain Customer => GrainFactory.GetGrain<ICustomerGrain>(S.Request!.CustomerId);
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Dashboard;
 using UFBrowsers.Grains;
 using UFBrowsers.Grains.Audit;
 using UFBrowsers.Grains.Billing;
@@ -9,6 +10,7 @@ using System.Net;
 using Orleans.Configuration;
 using UFBrowsers.Silo.Persistence;
 using UFBrowsers.Silo.Persistence.Memory;
+using UFBrowsers.Grains.Telemetry;
 using UFBrowsers.Silo.Pods.LocalChromium;
 
 namespace UFBrowsers.Silo.Hosting;
@@ -54,6 +56,8 @@ public static class UFBrowsersSiloBuilderExtensions
 
         silo.Services.AddUFBrowsersGrainServices(configuration);
         silo.AddStartupTask<PoolWarmupTask>();
+        // Every silo feeds the Orleans dashboard; the API host maps its pages (behind operator auth).
+        silo.AddDashboard();
         return silo;
     }
 
@@ -64,6 +68,8 @@ public static class UFBrowsersSiloBuilderExtensions
         services.Configure<PodPoolOptions>(configuration.GetSection(PodPoolOptions.Section));
         services.TryAddSingleton<PlanCatalog>();
         services.TryAddKeyedSingleton(UFBrowsersClock.Key, TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<UFBrowsersMetrics>();
         return services;
     }
 }

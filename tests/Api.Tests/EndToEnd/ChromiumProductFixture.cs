@@ -30,13 +30,13 @@ public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAs
         builder.UseSetting("UFBrowsers:Silo:PodProvider", "LocalChromium");
         builder.UseSetting("UFBrowsers:LocalChromium:PodsDirectory", _podsDirectory);
         builder.UseSetting("UFBrowsers:Pods:NodePools:default:WarmTarget", "1");
-        builder.UseSetting("UFBrowsers:Operator:Token", ApiFixture.OperatorToken);
+        builder.UseSetting("UFBrowsers:Operator:Token", ApiFactory.OperatorToken);
     }
 
     public async Task<TestTenant> NewTenant(long credits)
     {
         var op = CreateClient();
-        op.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiFixture.OperatorToken);
+        op.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiFactory.OperatorToken);
         var id = "e2e-" + Guid.NewGuid().ToString("N")[..10];
         var created = await op.PostAsJsonAsync("/admin/customers", new { id, name = "E2E", plan = "professional" });
         created.EnsureSuccessStatusCode();

@@ -1,0 +1,14 @@
+using Microsoft.Extensions.Options;
+using UFBrowsers.Api.Contracts;
+using UFBrowsers.Grains.Pods;
+using UFBrowsers.Pods;
+
+namespace UFBrowsers.Api.Health;
+
+/// <summary>Asks every configured node pool's grain how much it can still serve.</summary>
+internal sealed class NodePoolPressureReader(IGrainFactory grains, IOptions<PodPoolOptions> pools)
+{
+    public async Task<IReadOnlyList<NodePoolPressure>> Read() =>
+        await Task.WhenAll(pools.Value.EffectivePools().Select(async pool =>
+            NodePoolPressure.From(await grains.GetGrain<IPodPoolGrain>(pool.Key).GetStatus(), pool.Value.MaxPods)));
+}

@@ -1,0 +1,7 @@
+namespace UFBrowsers.Events;
+
+public enum CustomerEventKind
+{
+    SessionStarted = 0,
+    SessionEnded = 1,
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics.Metrics;
+using UFBrowsers.Sessions;
+
+namespace UFBrowsers.Grains.Telemetry;
+
+/// <summary>
+/// Every UFBrowsers instrument, on the one <see cref="MeterName"/> meter. Names and units follow the
+/// OpenTelemetry semantic conventions (dot-separated, UCUM units, no <c>_total</c>: exporters add suffixes).
+/// The webhook and queue instruments are defined for the Stripe webhook and the session queue, which record
+/// into them when they are built.
+/// </summary>
+public sealed class UFBrowsersMetrics
+{
+    public const string MeterName = "UFBrowsers";
+
+    public const string NodePoolTag = "ufbrowsers.node_pool";
+    public const string EndReasonTag = "ufbrowsers.session.end_reason";
+    public const string OutcomeTag = "ufbrowsers.outcome";
+    public const string EventTypeTag = "ufbrowsers.webhook.event_type";
+
+    private readonly UpDownCounter<long> _sessionsActive;
+    private readonly Counter<long> _sessionsStarted;
+    private readonly Counter<long> _sessionsEnded;
+    private readonly Histogram<double> _sessionStartDuration;
+    private readonly Gauge<int> _podsReady;
+    private readonly Counter<long> _poolHits;
+    private readonly Counter<long> _poolMisses;
+    private readonly Counter<long> _creditsHeld;
+    private readonly Counter<long> _creditsCharged;
+    private readonly Counter<long> _creditsRefunded;
+    private readonly Counter<long> _webhookEvents;
+    private readonly Gauge<int> _queueDepth;
+
+    public UFBrowsersMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _sessionsActive = meter.CreateUpDownCounter<long>("ufbrowsers.sessions.active", "{session}", "Browser sessions running now.");
+        _sessionsStarted = meter.CreateCounter<long>("ufbrowsers.sessions.started", "{session}", "Browser sessions started.");
+        _sessionsEnded = meter.CreateCounter<long>("ufbrowsers.sessions.ended", "{session}", "Browser sessions ended, by end reason.");
+        _sessionStartDuration = meter.CreateHistogram<double>("ufbrowsers.session.start.duration", "s",
+            "Time to answer a session start, by outcome.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+        _podsReady = meter.CreateGauge<int>("ufbrowsers.pool.pods.ready", "{pod}", "Warm browser pods ready for a session, per node pool.");
+        _poolHits = meter.CreateCounter<long>("ufbrowsers.pool.hits", "{pod}", "Sessions served by a warm pod.");
+        _poolMisses = meter.CreateCounter<long>("ufbrowsers.pool.misses", "{pod}", "Sessions that found no warm pod.");
+        _creditsHeld = meter.CreateCounter<long>("ufbrowsers.credits.held", "{credit}", "Credits held when sessions started.");
+        _creditsCharged = meter.CreateCounter<long>("ufbrowsers.credits.charged", "{credit}", "Credits charged for session minutes beyond the hold.");
+        _creditsRefunded = meter.CreateCounter<long>("ufbrowsers.credits.refunded", "{credit}", "Credits given back to customers.");
+        _webhookEvents = meter.CreateCounter<long>("ufbrowsers.webhook.events", "{event}", "Payment webhook events received, by type and outcome.");
+        _queueDepth = meter.CreateGauge<int>("ufbrowsers.queue.depth", "{request}", "Session requests waiting for a browser.");
+    }
+
+    public void SessionStarted(string nodePool)
+    {
+        var pool = new KeyValuePair<string, object?>(NodePoolTag, nodePool);
+        _sessionsStarted.Add(1, pool);
+        _sessionsActive.Add(1, pool);
+    }
+
+    public void SessionEnded(string nodePool, EndReason reason)
+    {
+        _sessionsEnded.Add(1, new KeyValuePair<string, object?>(NodePoolTag, nodePool), new KeyValuePair<string, object?>(EndReasonTag, Snake(reason.ToString())));
+        _sessionsActive.Add(-1, new KeyValuePair<string, object?>(NodePoolTag, nodePool));
+    }
+
+    public void SessionStartAnswered(TimeSpan elapsed, SessionStartOutcome outcome) =>
+        _sessionStartDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>(OutcomeTag, Snake(outcome.ToString())));
+
+    public void PodsReady(string nodePool, int ready) => _podsReady.Record(ready, new KeyValuePair<string, object?>(NodePoolTag, nodePool));
+
+    public void PoolHit(string nodePool) => _poolHits.Add(1, new KeyValuePair<string, object?>(NodePoolTag, nodePool));
+
+    public void PoolMiss(string nodePool) => _poolMisses.Add(1, new KeyValuePair<string, object?>(NodePoolTag, nodePool));
+
+    public void CreditsHeld(long credits) => AddPositive(_creditsHeld, credits);
+
+    public void CreditsCharged(long credits) => AddPositive(_creditsCharged, credits);
+
+    public void CreditsRefunded(long credits) => AddPositive(_creditsRefunded, credits);
+
+    public void WebhookEvent(string eventType, string outcome) =>
+        _webhookEvents.Add(1, new KeyValuePair<string, object?>(EventTypeTag, eventType), new KeyValuePair<string, object?>(OutcomeTag, outcome));
+
+    public void QueueDepth(int depth) => _queueDepth.Record(depth);
+
+    private static void AddPositive(Counter<long> counter, long credits)
+    {
+        if (credits > 0)
+        {
+            counter.Add(credits);
+        }
+    }
+
+    private static string Snake(string pascal) =>
+        string.Concat(pascal.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
+}
