@@ -2,8 +2,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
+using Microsoft.Extensions.Logging.Abstractions;
 using UFBrowsers.Grains.Pods;
+using UFBrowsers.Grains.Tenants;
 using UFBrowsers.Silo.Hosting;
+using UFBrowsers.Silo.Tenants;
 using UFBrowsers.TestSupport;
 
 namespace UFBrowsers.Grains.Tests.Infrastructure;
@@ -17,6 +20,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     // In-process silos are built by the test host, so the fixture hands them these through statics.
     internal static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
     internal static readonly FakePodProvider Pods = new();
+    internal static readonly LocalTenantProvisioner Tenants = new(NullLogger<LocalTenantProvisioner>.Instance);
 
     public TestCluster Cluster { get; } = new TestClusterBuilder(1)
         .AddSiloBuilderConfigurator<SiloConfigurator>()
@@ -27,6 +31,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     public FakeTimeProvider Time => Clock;
 
     public FakePodProvider PodProvider => Pods;
+
+    public LocalTenantProvisioner TenantProvisioner => Tenants;
 
     public Task InitializeAsync() => Cluster.DeployAsync();
 
@@ -54,9 +60,11 @@ public sealed class ClusterFixture : IAsyncLifetime
             }).Build();
 
             siloBuilder.AddMemoryGrainStorage(StorageNames.Grains);
+            siloBuilder.UseInMemoryReminderService();
             siloBuilder.Services.AddUFBrowsersGrainServices(configuration);
             siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
             siloBuilder.Services.AddSingleton<IPodProvider>(Pods);
+            siloBuilder.Services.AddSingleton<ITenantProvisioner>(Tenants);
         }
     }
 }
