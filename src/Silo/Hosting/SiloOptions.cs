@@ -11,6 +11,9 @@ public sealed class SiloOptions
     /// <summary><c>LocalChromium</c> (the default) or <c>Kubernetes</c>.</summary>
     public string PodProvider { get; set; } = "LocalChromium";
 
+    /// <summary><c>Local</c> (the default: every tenant is provisioned at once) or <c>Kubernetes</c>.</summary>
+    public string TenantProvisioner { get; set; } = "Local";
+
     public int SiloPort { get; set; } = 11111;
 
     public int GatewayPort { get; set; } = 30000;

@@ -4,7 +4,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using UFBrowsers.Grains;
 using UFBrowsers.Grains.Billing;
 using UFBrowsers.Grains.Pods;
+using UFBrowsers.Grains.Tenants;
+using UFBrowsers.Silo.Kubernetes;
 using UFBrowsers.Silo.Pods.LocalChromium;
+using UFBrowsers.Silo.Tenants;
 
 namespace UFBrowsers.Silo.Hosting;
 
@@ -32,8 +35,23 @@ public static class UFBrowsersSiloBuilderExtensions
             case "localchromium":
                 silo.Services.AddLocalChromiumPods(configuration);
                 break;
+            case "kubernetes":
+                silo.Services.AddKubernetesPods(configuration);
+                break;
             default:
-                throw new InvalidOperationException($"Unknown pod provider '{options.PodProvider}' in {SiloOptions.Section}:PodProvider (expected LocalChromium).");
+                throw new InvalidOperationException($"Unknown pod provider '{options.PodProvider}' in {SiloOptions.Section}:PodProvider (expected LocalChromium or Kubernetes).");
+        }
+
+        switch (options.TenantProvisioner.ToLowerInvariant())
+        {
+            case "local":
+                silo.Services.TryAddSingleton<ITenantProvisioner, LocalTenantProvisioner>();
+                break;
+            case "kubernetes":
+                silo.Services.AddKubernetesTenantProvisioner(configuration);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown tenant provisioner '{options.TenantProvisioner}' in {SiloOptions.Section}:TenantProvisioner (expected Local or Kubernetes).");
         }
 
         silo.Services.AddUFBrowsersGrainServices(configuration);
@@ -46,6 +64,8 @@ public static class UFBrowsersSiloBuilderExtensions
     {
         services.Configure<BillingOptions>(configuration.GetSection(BillingOptions.Section));
         services.Configure<PodPoolOptions>(configuration.GetSection(PodPoolOptions.Section));
+        services.Configure<TenantOptions>(configuration.GetSection(TenantOptions.Section));
+        services.TryAddSingleton<ITenantProvisioner, LocalTenantProvisioner>();
         services.TryAddSingleton<PlanCatalog>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
