@@ -92,8 +92,12 @@ public sealed class TenantGrain(
 
         await Attempt();
 
-        // The caller gets this outcome as its answer; only a later retry has to tell the customer.
-        _acknowledgedGeneration = S.Generation;
+        // The caller gets this outcome as its answer; only the outcome of a later retry has to be told to the customer.
+        if (S.Done)
+        {
+            _acknowledgedGeneration = S.Generation;
+        }
+
         await SetReminder(!S.Done);
     }
 
