@@ -16,7 +16,9 @@ public sealed class FakePodProvider : IPodProvider
 
     public void FailNextCreations(string nodePool, int count) => _failuresToInject[nodePool] = count;
 
-    public Task<PodLease> CreateAsync(string nodePool, CancellationToken cancellationToken)
+    public ConcurrentDictionary<string, PodAssignment> Assignments { get; } = new();
+
+    public Task<PodLease> CreateAsync(string nodePool, CancellationToken cancellationToken, PodAssignment? assignment = null)
     {
         while (_failuresToInject.TryGetValue(nodePool, out var left) && left > 0)
         {
@@ -29,7 +31,18 @@ public sealed class FakePodProvider : IPodProvider
         var id = $"fake-{nodePool}-{Interlocked.Increment(ref _sequence)}";
         var pod = new PodLease(id, nodePool, $"ws://127.0.0.1:9/devtools/browser/{id}", "http://127.0.0.1:9");
         Live[id] = pod;
+        if (assignment is not null)
+        {
+            Assignments[id] = assignment;
+        }
+
         return Task.FromResult(pod);
+    }
+
+    public Task AssignAsync(PodLease pod, PodAssignment assignment, CancellationToken cancellationToken)
+    {
+        Assignments[pod.PodId] = assignment;
+        return Task.CompletedTask;
     }
 
     public Task DeleteAsync(PodLease pod, CancellationToken cancellationToken)

@@ -20,6 +20,10 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("ChangeSubscription")]
     Task<Account> ChangeSubscription(SubscriptionChange change);
 
+    /// <summary>The tenant grain reports that the tenant became (or stopped being) provisioned after a retry.</summary>
+    [Alias("SetTenantProvisioned")]
+    Task SetTenantProvisioned(bool provisioned);
+
     [Alias("AdjustCredits")]
     Task<CreditAdjustment> AdjustCredits(long amount, string reason, string idempotencyKey);
 

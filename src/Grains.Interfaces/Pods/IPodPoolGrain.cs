@@ -6,9 +6,12 @@ namespace UFBrowsers.Pods;
 [Alias("ufb.IPodPoolGrain")]
 public interface IPodPoolGrain : IGrainWithStringKey
 {
-    /// <summary>Hands a ready pod to the session (a warm one if any, else one made on demand); null if none could be had.</summary>
+    /// <summary>
+    /// Hands a ready pod to the session (a warm one if any, else one made on demand, in the tenant of
+    /// <paramref name="customerId"/> where the provider supports it); null if none could be had.
+    /// </summary>
     [Alias("Acquire")]
-    Task<PodLease?> Acquire(string sessionId);
+    Task<PodLease?> Acquire(string sessionId, string? customerId = null);
 
     /// <summary>Destroys a pod after its session; it is never handed out again.</summary>
     [Alias("Release")]
@@ -24,4 +27,8 @@ public interface IPodPoolGrain : IGrainWithStringKey
 
     [Alias("GetStatus")]
     Task<PodPoolStatus> GetStatus();
+
+    /// <summary>The ids of the pods this activation knows, for the reconciler to compare with what really runs.</summary>
+    [Alias("GetInventory")]
+    Task<PodPoolInventory> GetInventory();
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using UFBrowsers.Customers;
 using UFBrowsers.Grains.Billing;
 using UFBrowsers.Sessions;
+using UFBrowsers.Tenants;
 
 namespace UFBrowsers.Grains.Customers;
 
@@ -55,14 +56,30 @@ public sealed class CustomerGrain(
     public async Task<Account> ChangeSubscription(SubscriptionChange change)
     {
         EnsureExists();
-        S.Plan = change.Plan is null ? S.Plan : plans.Get(change.Plan).Name;
-        S.Status = change.Status ?? S.Status;
-        S.TenantProvisioned = change.TenantProvisioned ?? S.TenantProvisioned;
+        var plan = change.Plan is null ? S.Plan : plans.Get(change.Plan).Name;
+        var status = change.Status ?? S.Status;
+        var tenantProvisioned = await SyncTenant(status, plan);
+        S.Plan = plan;
+        S.Status = status;
+        S.TenantProvisioned = change.TenantProvisioned ?? tenantProvisioned ?? S.TenantProvisioned;
         await WriteState();
         logger.LogInformation(
             "Customer {CustomerId} subscription: plan {Plan}, status {Status}, tenant provisioned {Provisioned}",
             CustomerId, S.Plan, S.Status, S.TenantProvisioned);
         return ToAccount();
+    }
+
+    public async Task SetTenantProvisioned(bool provisioned)
+    {
+        // A late "provisioned" from before a cancellation must not reopen a cancelled customer's tenant.
+        if (!S.Exists || S.TenantProvisioned == provisioned || (provisioned && S.Status == SubscriptionStatus.Cancelled))
+        {
+            return;
+        }
+
+        S.TenantProvisioned = provisioned;
+        await WriteState();
+        logger.LogInformation("Customer {CustomerId}: tenant provisioned {Provisioned}", CustomerId, provisioned);
     }
 
     public async Task<CreditAdjustment> AdjustCredits(long amount, string reason, string idempotencyKey)
@@ -253,6 +270,24 @@ public sealed class CustomerGrain(
             DeactivateOnIdle();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Asks the tenant to follow a subscription change before it is stored (so a failed call leaves the change to be
+    /// retried): activation provisions, a plan change updates the quota, cancellation tears down. Returns whether the
+    /// tenant is provisioned now, or null when the change does not concern the tenant.
+    /// </summary>
+    private async Task<bool?> SyncTenant(SubscriptionStatus status, string plan)
+    {
+        var tenant = GrainFactory.GetGrain<ITenantGrain>(CustomerId);
+        if (status == SubscriptionStatus.Cancelled && S.Status != SubscriptionStatus.Cancelled)
+        {
+            return (await tenant.TearDown()).Provisioned;
+        }
+
+        var activated = status == SubscriptionStatus.Active && S.Status != SubscriptionStatus.Active;
+        var planChanged = plan != S.Plan && status is SubscriptionStatus.Active or SubscriptionStatus.PastDue;
+        return activated || planChanged ? (await tenant.Provision(plans.Get(plan))).Provisioned : null;
     }
 
     private SessionAdmissionOutcome CheckAdmission()

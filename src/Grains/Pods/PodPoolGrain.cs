@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using UFBrowsers.Grains.Telemetry;
+using UFBrowsers.Grains.Customers;
 using UFBrowsers.Pods;
 using UFBrowsers.Sessions;
 
@@ -60,8 +61,9 @@ public sealed class PodPoolGrain(
         }
     }
 
-    public async Task<PodLease?> Acquire(string sessionId)
+    public async Task<PodLease?> Acquire(string sessionId, string? customerId = null)
     {
+        var assignment = new PodAssignment(sessionId, customerId, customerId is null ? null : TenantNamespace.For(customerId));
         if (_ready.First is { } first)
         {
             var pod = first.Value;
@@ -72,6 +74,7 @@ public sealed class PodPoolGrain(
             metrics.PoolHit(NodePool);
             ReadyChanged();
             Refill();
+            await Assign(pod, assignment);
             return pod;
         }
 
@@ -83,7 +86,7 @@ public sealed class PodPoolGrain(
             return null;
         }
 
-        var created = await CreatePod();
+        var created = await CreatePod(assignment);
         if (created is not null)
         {
             _assigned[created.PodId] = (created, sessionId);
@@ -134,6 +137,12 @@ public sealed class PodPoolGrain(
         return Task.CompletedTask;
     }
 
+    public Task<PodPoolInventory> GetInventory() =>
+        Task.FromResult(new PodPoolInventory(
+            NodePool,
+            _ready.Select(pod => pod.PodId).ToList(),
+            _assigned.ToDictionary(entry => entry.Key, entry => entry.Value.SessionId, StringComparer.Ordinal)));
+
     public Task<PodPoolStatus> GetStatus() =>
         Task.FromResult(new PodPoolStatus(NodePool, _pool.WarmTarget, _ready.Count, _creating, _assigned.Count, _hits, _misses));
 
@@ -159,12 +168,12 @@ public sealed class PodPoolGrain(
         }
     }
 
-    private async Task<PodLease?> CreatePod()
+    private async Task<PodLease?> CreatePod(PodAssignment? assignment = null)
     {
         _creating++;
         try
         {
-            return await provider.CreateAsync(NodePool, CancellationToken.None);
+            return await provider.CreateAsync(NodePool, CancellationToken.None, assignment);
         }
         catch (Exception ex)
         {
@@ -175,6 +184,19 @@ public sealed class PodPoolGrain(
         finally
         {
             _creating--;
+        }
+    }
+
+    private async Task Assign(PodLease pod, PodAssignment assignment)
+    {
+        try
+        {
+            await provider.AssignAsync(pod, assignment, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The pod still serves its session; the reconciler finds it through this pool's inventory instead of its labels.
+            logger.LogWarning(ex, "Pool {NodePool} could not mark pod {PodId} as serving session {SessionId}", NodePool, pod.PodId, assignment.SessionId);
         }
     }
 

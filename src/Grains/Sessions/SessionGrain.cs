@@ -73,7 +73,7 @@ public sealed class SessionGrain(
             return new SessionStartResult(ToOutcome(admission.Outcome), null, admission.Balance, admission.ConcurrencyLimit, admission.SessionsInUse);
         }
 
-        var pod = await AcquirePod(nodePool);
+        var pod = await AcquirePod(nodePool, request.CustomerId);
         if (pod is null)
         {
             var balance = await customer.CancelAdmission(SessionId, $"{SessionId}:refund:{attempt}");
@@ -212,11 +212,11 @@ public sealed class SessionGrain(
 
     private ICustomerGrain Customer => GrainFactory.GetGrain<ICustomerGrain>(S.Request!.CustomerId);
 
-    private async Task<PodLease?> AcquirePod(string nodePool)
+    private async Task<PodLease?> AcquirePod(string nodePool, string customerId)
     {
         try
         {
-            return await GrainFactory.GetGrain<IPodPoolGrain>(nodePool).Acquire(SessionId);
+            return await GrainFactory.GetGrain<IPodPoolGrain>(nodePool).Acquire(SessionId, customerId);
         }
         catch (Exception ex)
         {

@@ -13,6 +13,8 @@ public sealed class SiloOptions
 
     /// <summary>The address other silos and clients reach this silo on (a pod's IP in Kubernetes).</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
+    /// <summary><c>Local</c> (the default: every tenant is provisioned at once) or <c>Kubernetes</c>.</summary>
+    public string TenantProvisioner { get; set; } = "Local";
 
     public int SiloPort { get; set; } = 11111;
 

@@ -11,7 +11,10 @@ using Orleans.Configuration;
 using UFBrowsers.Silo.Persistence;
 using UFBrowsers.Silo.Persistence.Memory;
 using UFBrowsers.Grains.Telemetry;
+using UFBrowsers.Grains.Tenants;
+using UFBrowsers.Silo.Kubernetes;
 using UFBrowsers.Silo.Pods.LocalChromium;
+using UFBrowsers.Silo.Tenants;
 
 namespace UFBrowsers.Silo.Hosting;
 
@@ -27,10 +30,7 @@ public static class UFBrowsersSiloBuilderExtensions
         {
             case "memory":
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-                silo.AddMemoryGrainStorage(StorageNames.Grains);
-                silo.UseInMemoryReminderService();
-                silo.Services.AddSingleton<ILedgerStore, InMemoryLedgerStore>();
-                silo.Services.AddSingleton<IAuditLog, InMemoryAuditLog>();
+                silo.AddUFBrowsersMemoryStorage();
                 break;
             case "postgres":
                 silo.Configure<ClusterOptions>(cluster =>
@@ -50,8 +50,23 @@ public static class UFBrowsersSiloBuilderExtensions
             case "localchromium":
                 silo.Services.AddLocalChromiumPods(configuration);
                 break;
+            case "kubernetes":
+                silo.Services.AddKubernetesPods(configuration);
+                break;
             default:
-                throw new InvalidOperationException($"Unknown pod provider '{options.PodProvider}' in {SiloOptions.Section}:PodProvider (expected LocalChromium).");
+                throw new InvalidOperationException($"Unknown pod provider '{options.PodProvider}' in {SiloOptions.Section}:PodProvider (expected LocalChromium or Kubernetes).");
+        }
+
+        switch (options.TenantProvisioner.ToLowerInvariant())
+        {
+            case "local":
+                silo.Services.TryAddSingleton<ITenantProvisioner, LocalTenantProvisioner>();
+                break;
+            case "kubernetes":
+                silo.Services.AddKubernetesTenantProvisioner(configuration);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown tenant provisioner '{options.TenantProvisioner}' in {SiloOptions.Section}:TenantProvisioner (expected Local or Kubernetes).");
         }
 
         silo.Services.AddUFBrowsersGrainServices(configuration);
@@ -61,11 +76,23 @@ public static class UFBrowsersSiloBuilderExtensions
         return silo;
     }
 
+    /// <summary>Grain state, reminders, ledger and audit log in process memory: for tests and throwaway runs only.</summary>
+    public static ISiloBuilder AddUFBrowsersMemoryStorage(this ISiloBuilder silo)
+    {
+        silo.AddMemoryGrainStorage(StorageNames.Grains);
+        silo.UseInMemoryReminderService();
+        silo.Services.AddSingleton<ILedgerStore, InMemoryLedgerStore>();
+        silo.Services.AddSingleton<IAuditLog, InMemoryAuditLog>();
+        return silo;
+    }
+
     /// <summary>What the grains need from the container, whatever hosts them (a silo or a test cluster).</summary>
     public static IServiceCollection AddUFBrowsersGrainServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<BillingOptions>(configuration.GetSection(BillingOptions.Section));
         services.Configure<PodPoolOptions>(configuration.GetSection(PodPoolOptions.Section));
+        services.Configure<TenantOptions>(configuration.GetSection(TenantOptions.Section));
+        services.TryAddSingleton<ITenantProvisioner, LocalTenantProvisioner>();
         services.TryAddSingleton<PlanCatalog>();
         services.TryAddKeyedSingleton(UFBrowsersClock.Key, TimeProvider.System);
         services.AddMetrics();

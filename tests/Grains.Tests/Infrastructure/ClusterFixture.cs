@@ -5,7 +5,10 @@ using Orleans.TestingHost;
 using UFBrowsers.Grains.Billing;
 using UFBrowsers.Grains.Pods;
 using UFBrowsers.Silo.Persistence.Memory;
+using Microsoft.Extensions.Logging.Abstractions;
+using UFBrowsers.Grains.Tenants;
 using UFBrowsers.Silo.Hosting;
+using UFBrowsers.Silo.Tenants;
 using UFBrowsers.TestSupport;
 
 namespace UFBrowsers.Grains.Tests.Infrastructure;
@@ -19,6 +22,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     // In-process silos are built by the test host, so the fixture hands them these through statics.
     internal static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
     internal static readonly FakePodProvider Pods = new();
+    internal static readonly LocalTenantProvisioner Tenants = new(NullLogger<LocalTenantProvisioner>.Instance);
 
     public TestCluster Cluster { get; } = new TestClusterBuilder(1)
         .AddSiloBuilderConfigurator<SiloConfigurator>()
@@ -29,6 +33,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     public FakeTimeProvider Time => Clock;
 
     public FakePodProvider PodProvider => Pods;
+
+    public LocalTenantProvisioner TenantProvisioner => Tenants;
 
     public Task InitializeAsync() => Cluster.DeployAsync();
 
@@ -55,12 +61,11 @@ public sealed class ClusterFixture : IAsyncLifetime
                 ["UFBrowsers:Pods:NodePools:gpu:MaxPods"] = "1000",
             }).Build();
 
-            siloBuilder.AddMemoryGrainStorage(StorageNames.Grains);
-            siloBuilder.UseInMemoryReminderService();
+            siloBuilder.AddUFBrowsersMemoryStorage();
             siloBuilder.Services.AddUFBrowsersGrainServices(configuration);
             siloBuilder.Services.AddKeyedSingleton<TimeProvider>(UFBrowsersClock.Key, Clock);
             siloBuilder.Services.AddSingleton<IPodProvider>(Pods);
-            siloBuilder.Services.AddSingleton<ILedgerStore, InMemoryLedgerStore>();
+            siloBuilder.Services.AddSingleton<ITenantProvisioner>(Tenants);
         }
     }
 }

@@ -80,7 +80,8 @@ public sealed class LocalChromiumPodProvider : IPodProvider, IHostedService, IAs
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
-    public async Task<PodLease> CreateAsync(string nodePool, CancellationToken cancellationToken)
+    /// <remarks>Every local pod is alike: an on-demand pod is made the same way as a warm one.</remarks>
+    public async Task<PodLease> CreateAsync(string nodePool, CancellationToken cancellationToken, PodAssignment? assignment = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(nodePool);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
@@ -132,6 +133,9 @@ public sealed class LocalChromiumPodProvider : IPodProvider, IHostedService, IAs
             throw;
         }
     }
+
+    /// <summary>Local pods carry no labels; the pool's own bookkeeping is all there is to update.</summary>
+    public Task AssignAsync(PodLease pod, PodAssignment assignment, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task DeleteAsync(PodLease pod, CancellationToken cancellationToken)
     {

@@ -1,0 +1,45 @@
+namespace UFBrowsers.Silo.Kubernetes;
+
+/// <summary>Configuration section <c>UFBrowsers:Kubernetes:Pods</c>: browser pods and the namespace of the warm pools.</summary>
+public sealed class KubernetesPodOptions
+{
+    public const string Section = "UFBrowsers:Kubernetes:Pods";
+
+    /// <summary>Where warm pods wait (the Helm chart creates it). On-demand pods go to the tenant's namespace instead.</summary>
+    public string Namespace { get; set; } = "ufb-pool";
+
+    /// <summary>A headless Chromium image whose entrypoint serves DevTools on <see cref="CdpPort"/> on all interfaces.</summary>
+    public string Image { get; set; } = "chromedp/headless-shell:stable";
+
+    public string ImagePullPolicy { get; set; } = "IfNotPresent";
+
+    /// <summary>Arguments appended to the image's entrypoint.</summary>
+    public List<string> Args { get; set; } = [];
+
+    public int CdpPort { get; set; } = 9222;
+
+    /// <summary>The unprivileged user the browser runs as.</summary>
+    public long RunAsUser { get; set; } = 1000;
+
+    /// <summary>Size of the in-memory /dev/shm (Chromium's shared memory).</summary>
+    public string ShmSizeLimit { get; set; } = "1Gi";
+
+    /// <summary>Size of the profile and /tmp scratch volumes.</summary>
+    public string ProfileSizeLimit { get; set; } = "1Gi";
+
+    /// <summary>Optional RuntimeClass (for example gVisor) for a stronger sandbox.</summary>
+    public string? RuntimeClassName { get; set; }
+
+    public BrowserResources Resources { get; set; } = new();
+
+    /// <summary>Per node pool placement; a pool without an entry runs anywhere with the defaults above.</summary>
+    public Dictionary<string, KubernetesNodePoolOptions> NodePools { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How long a pod may take from creation until its DevTools endpoint answers.</summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(90);
+
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public KubernetesNodePoolOptions Pool(string nodePool) =>
+        NodePools.TryGetValue(nodePool, out var pool) ? pool : new KubernetesNodePoolOptions();
+}
