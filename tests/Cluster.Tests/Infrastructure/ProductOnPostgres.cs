@@ -1,0 +1,61 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using UFBrowsers.Grains.Pods;
+using UFBrowsers.TestSupport;
+
+namespace UFBrowsers.Cluster.Tests.Infrastructure;
+
+/// <summary>The whole product (API and silo in one process) on a PostgreSQL database, as in production but with fake pods.</summary>
+public sealed class ProductOnPostgres(string connectionString) : WebApplicationFactory<Program>
+{
+    public const string OperatorToken = "cluster-tests-operator-token";
+
+    public FakePodProvider Pods { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("UFBrowsers:Silo:Storage", "Postgres");
+        builder.UseSetting("UFBrowsers:Postgres:ConnectionString", connectionString);
+        builder.UseSetting("UFBrowsers:Silo:SiloPort", FreePort.Next().ToString());
+        builder.UseSetting("UFBrowsers:Silo:GatewayPort", FreePort.Next().ToString());
+        builder.UseSetting("UFBrowsers:Silo:ClusterId", "restart-" + Guid.NewGuid().ToString("N")[..8]);
+        builder.UseSetting("UFBrowsers:Operator:Token", OperatorToken);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.ConfigureTestServices(services => services.AddSingleton<IPodProvider>(Pods));
+    }
+
+    public HttpClient Operator()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OperatorToken);
+        return client;
+    }
+
+    public HttpClient WithKey(string apiKey)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    /// <summary>An active, provisioned customer with <paramref name="credits"/> credits; returns its id and API key.</summary>
+    public async Task<(string Id, string ApiKey)> NewCustomer(long credits)
+    {
+        using var op = Operator();
+        var id = "cus-" + Guid.NewGuid().ToString("N")[..12];
+        var created = await op.PostAsJsonAsync("/admin/customers", new { id, name = id, plan = "professional" });
+        created.EnsureSuccessStatusCode();
+        var key = (await created.Content.ReadFromJsonAsync<JsonNode>())!["apiKey"]!["key"]!.GetValue<string>();
+        (await op.PutAsJsonAsync($"/admin/customers/{id}/subscription", new { status = "active", tenantProvisioned = true })).EnsureSuccessStatusCode();
+        using var grant = new HttpRequestMessage(HttpMethod.Post, $"/admin/customers/{id}/credits") { Content = JsonContent.Create(new { amount = credits, reason = "test grant" }) };
+        grant.Headers.Add("Idempotency-Key", "grant-" + id);
+        (await op.SendAsync(grant)).EnsureSuccessStatusCode();
+        return (id, key);
+    }
+}
