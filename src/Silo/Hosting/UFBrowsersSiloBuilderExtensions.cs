@@ -6,6 +6,7 @@ using UFBrowsers.Grains.Billing;
 using UFBrowsers.Grains.Pods;
 using System.Net;
 using Orleans.Configuration;
+using UFBrowsers.Silo.Payments;
 using UFBrowsers.Silo.Persistence;
 using UFBrowsers.Silo.Persistence.Memory;
 using UFBrowsers.Silo.Pods.LocalChromium;
@@ -62,6 +63,7 @@ public static class UFBrowsersSiloBuilderExtensions
         services.Configure<PodPoolOptions>(configuration.GetSection(PodPoolOptions.Section));
         services.TryAddSingleton<PlanCatalog>();
         services.TryAddKeyedSingleton(UFBrowsersClock.Key, TimeProvider.System);
+        services.AddStripe(configuration);
         return services;
     }
 }
