@@ -12,7 +12,7 @@ public static class ApiApplicationExtensions
         app.UseAuthorization();
 
         app.MapHealthChecks("/health/live");
-        app.MapGroup("/v1").MapSessionEndpoints().MapAccountEndpoints();
+        app.MapGroup("/v1").MapSessionEndpoints().MapAccountEndpoints().MapBillingEndpoints().MapStripeWebhookEndpoints();
         app.MapAdminEndpoints();
         return app;
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using UFBrowsers.Api.Authentication;
+using UFBrowsers.Silo.Payments;
 
 namespace UFBrowsers.Api.Hosting;
 
@@ -10,6 +11,7 @@ public static class ApiServiceCollectionExtensions
     public static IServiceCollection AddUFBrowsersApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<OperatorOptions>(configuration.GetSection(OperatorOptions.Section));
+        services.AddStripe(configuration);
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
