@@ -12,9 +12,9 @@ public sealed class EventOrderTests(BillingFixture fixture)
 
     /// <summary>
     /// Four months of a subscription: checkout and the first invoice, a renewal, a failed then recovered renewal,
-    /// an upgrade, a renewal at the new price, and the end.
+    /// an upgrade, a renewal at the new price, and (when <paramref name="cancelled"/>) the end.
     /// </summary>
-    private static IReadOnlyList<StripeEventPayload> Lifecycle(StripeSubscriber s) =>
+    private static IReadOnlyList<StripeEventPayload> Lifecycle(StripeSubscriber s, bool cancelled) =>
     [
         StripeEventFactory.CheckoutCompleted(s, Anchor.AddSeconds(5)),
         StripeEventFactory.InvoicePaid(s, 1, Anchor.AddSeconds(6)),
@@ -23,27 +23,29 @@ public sealed class EventOrderTests(BillingFixture fixture)
         StripeEventFactory.InvoicePaid(s, 3, s.PeriodStart(3).AddDays(3)),
         StripeEventFactory.SubscriptionUpdated(s, "active", 3, s.PeriodStart(3).AddDays(10), BillingFixture.Professional),
         StripeEventFactory.InvoicePaid(s, 4, s.PeriodStart(4).AddHours(1), BillingFixture.Professional),
-        StripeEventFactory.SubscriptionDeleted(s, 4, s.PeriodStart(4).AddDays(20), BillingFixture.Professional),
+        .. cancelled ? [StripeEventFactory.SubscriptionDeleted(s, 4, s.PeriodStart(4).AddDays(20), BillingFixture.Professional)] : Array.Empty<StripeEventPayload>(),
     ];
 
-    [Fact]
-    public async Task A_lifecycle_replayed_three_times_and_shuffled_ends_as_it_does_once_in_order()
+    [Theory]
+    [InlineData(false, SubscriptionStatus.Active)]
+    [InlineData(true, SubscriptionStatus.Cancelled)]
+    public async Task A_lifecycle_replayed_three_times_and_shuffled_ends_as_it_does_once_in_order(bool cancelled, SubscriptionStatus finalStatus)
     {
         var inOrder = await fixture.NewCustomer();
         var senders = fixture.Webhooks();
-        foreach (var e in Lifecycle(inOrder.Subscriber(BillingFixture.Small, Anchor)))
+        foreach (var e in Lifecycle(inOrder.Subscriber(BillingFixture.Small, Anchor), cancelled))
         {
             Assert.Equal("applied", await senders.Deliver(e));
         }
 
         var expected = await inOrder.Account();
-        Assert.Equal(("professional", SubscriptionStatus.Cancelled, 5000L, false),
+        Assert.Equal(("professional", finalStatus, 5000L, !cancelled),
             (expected.Plan.Name, expected.Status, expected.Balance, expected.TenantProvisioned));
 
         foreach (var seed in new[] { 1, 2, 3 })
         {
             var shuffled = await fixture.NewCustomer();
-            var events = Lifecycle(shuffled.Subscriber(BillingFixture.Small, Anchor));
+            var events = Lifecycle(shuffled.Subscriber(BillingFixture.Small, Anchor), cancelled);
             var deliveries = events.Concat(events).Concat(events).ToArray();
             new Random(seed).Shuffle(deliveries);
             var outcomes = new List<string>();
