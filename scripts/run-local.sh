@@ -17,16 +17,22 @@ if [ ! -s "$data/operator-token" ]; then
   (umask 077; head -c 32 /dev/urandom | base64 | tr -d '/+=' > "$data/operator-token")
 fi
 operator_token=$(cat "$data/operator-token")
+# Likewise the Stripe webhook signing secret: the local trigger signs events with it, the webhook verifies them.
+if [ ! -s "$data/stripe-webhook-secret" ]; then
+  (umask 077; printf 'whsec_%s' "$(head -c 32 /dev/urandom | base64 | tr -d '/+=')" > "$data/stripe-webhook-secret")
+fi
 
 echo "Starting PostgreSQL (data in .data/postgres)..."
 connection_string=$(bash scripts/local-postgres.sh start)
 
 echo "Building..."
 dotnet build src/Api -c Release -v quiet -nologo >/dev/null
+dotnet build tools/StripeTrigger -c Release -v quiet -nologo >/dev/null
 
 export UFBrowsers__Operator__Token="$operator_token"
 export UFBrowsers__Silo__Storage=Postgres
 export UFBrowsers__Postgres__ConnectionString="$connection_string"
+export UFBrowsers__Stripe__WebhookSecret="$(cat "$data/stripe-webhook-secret")"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
 dotnet src/Api/bin/Release/net10.0/UFBrowsers.Api.dll --contentRoot "$PWD/src/Api/bin/Release/net10.0" --urls "$url" > "$data/ufbrowsers.log" 2>&1 &
 pid=$!
@@ -40,11 +46,13 @@ done
 
 admin() { curl -sS --fail-with-body -H "Authorization: Bearer $operator_token" -H "Content-Type: application/json" "$@"; }
 
-# The demo customer: created once, activated, and granted its plan's credits under a fixed
-# idempotency key, so running this script again never grants twice.
+# The demo customer is created once, then subscribed the way Stripe does it: a signed
+# checkout.session.completed and the first invoice.paid, posted to the webhook by the local trigger.
+# Both name the same first invoice, which keys the credit grant, so running this script again never grants twice.
 admin -o /dev/null -X POST "$url/admin/customers" -d '{"id":"demo","name":"Demo customer","plan":"professional"}' 2>/dev/null || true
-admin -o /dev/null -X PUT "$url/admin/customers/demo/subscription" -d '{"status":"active","tenantProvisioned":true}'
-admin -o /dev/null -X POST "$url/admin/customers/demo/credits" -H "Idempotency-Key: demo-initial-grant" -d '{"amount":5000,"reason":"demo grant"}'
+trigger() { dotnet tools/StripeTrigger/bin/Release/net10.0/UFBrowsers.StripeTrigger.dll "$@" --customer demo --url "$url" --secret-file "$data/stripe-webhook-secret"; }
+trigger checkout-completed
+trigger invoice-paid --period 1
 api_key=$(admin -X POST "$url/admin/customers/demo/api-keys" -d '{"name":"run-local"}' | sed -E 's/.*"key":"([^"]+)".*/\1/')
 
 cat <<INFO
@@ -56,6 +64,7 @@ UFBrowsers is running (log: $data/ufbrowsers.log)
   Metrics:          $url/metrics         (Authorization: Bearer <operator token>)
   Health:           $url/health/live, $url/health/ready, $url/health/startup, capacity: $url/v1/pressure
   Operator token:   $operator_token   (for /admin, kept in $data/operator-token)
+  Stripe webhook:   $url/v1/webhooks/stripe   (signing secret in $data/stripe-webhook-secret)
   Demo API key:     $api_key
 
   export UFB_KEY=$api_key

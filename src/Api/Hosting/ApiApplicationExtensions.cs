@@ -19,7 +19,7 @@ public static class ApiApplicationExtensions
         app.UseMiddleware<RequestLogScopeMiddleware>();
 
         app.MapUFBrowsersHealth();
-        app.MapGroup("/v1").MapSessionEndpoints().MapAccountEndpoints().MapPressureEndpoints();
+        app.MapGroup("/v1").MapSessionEndpoints().MapAccountEndpoints().MapPressureEndpoints().MapBillingEndpoints().MapStripeWebhookEndpoints();
         app.MapAdminEndpoints();
 
         // Operator pages. A browser signs in to the dashboard with HTTP Basic: any user name, the operator token as password.

@@ -6,6 +6,7 @@ using UFBrowsers.Api.Authentication;
 using UFBrowsers.Api.Health;
 using UFBrowsers.Api.Observability;
 using UFBrowsers.Api.OpenApi;
+using UFBrowsers.Silo.Payments;
 
 namespace UFBrowsers.Api.Hosting;
 
@@ -14,6 +15,7 @@ public static class ApiServiceCollectionExtensions
     public static IServiceCollection AddUFBrowsersApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<OperatorOptions>(configuration.GetSection(OperatorOptions.Section));
+        services.AddStripe(configuration);
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));

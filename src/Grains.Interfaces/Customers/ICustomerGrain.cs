@@ -62,4 +62,12 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// <summary>Compares the balance this grain holds with the ledger as stored.</summary>
     [Alias("AuditLedger")]
     Task<LedgerAudit> AuditLedger();
+
+    /// <summary>
+    /// Starts a paid credit period: whatever is left of the previous period expires and the balance becomes
+    /// <paramref name="credits"/>. Keyed by <paramref name="periodKey"/> (the invoice that paid the period), so
+    /// starting the same period again changes nothing. Returns the balance after.
+    /// </summary>
+    [Alias("StartCreditPeriod")]
+    Task<long> StartCreditPeriod(long credits, string reason, string periodKey);
 }

@@ -21,6 +21,26 @@ public sealed class PlanCatalog(IOptions<BillingOptions> options)
         return false;
     }
 
+    /// <summary>The plan a Stripe price belongs to (price ids are compared exactly, as Stripe does).</summary>
+    public bool TryGetByStripePrice(string priceId, out Plan plan)
+    {
+        foreach (var (planName, p) in options.Value.Plans)
+        {
+            if (string.Equals(p.StripePriceId, priceId, StringComparison.Ordinal))
+            {
+                return TryGet(planName, out plan);
+            }
+        }
+
+        plan = null!;
+        return false;
+    }
+
+    public string? StripePriceOf(string name) =>
+        options.Value.Plans.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.StripePriceId is { Length: > 0 } price
+            ? price
+            : null;
+
     public Plan Get(string name) =>
         TryGet(name, out var plan) ? plan : throw new ArgumentException($"Unknown plan '{name}'. Known plans: {string.Join(", ", options.Value.Plans.Keys)}.", nameof(name));
 }

@@ -233,6 +233,27 @@ public sealed class CustomerGrain(
         return new LedgerAudit(CustomerId, _balance, totals.Sum, totals.Entries, last?.BalanceAfter ?? 0, S.ActiveSessions.Count);
     }
 
+    public async Task<long> StartCreditPeriod(long credits, string reason, string periodKey)
+    {
+        EnsureExists();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(credits);
+        // The grant is written last and always moves money, so its key alone says whether the period has started.
+        var grantKey = $"{periodKey}:grant";
+        if (await ledger.FindAsync(CustomerId, grantKey) is not null)
+        {
+            return _balance;
+        }
+
+        if (_balance > 0)
+        {
+            await Post(LedgerEntryKind.Adjustment, -_balance, null, "unused credits of the previous period expire", $"{periodKey}:expire");
+        }
+
+        await Post(LedgerEntryKind.Grant, credits, null, reason, grantKey);
+        logger.LogInformation("Customer {CustomerId}: credit period {PeriodKey} started with {Credits} credits", CustomerId, periodKey, credits);
+        return _balance;
+    }
+
     /// <summary>Appends to the ledger store, then moves the cached balance to what the store holds.</summary>
     private async Task<LedgerEntry> Post(LedgerEntryKind kind, long amount, string? sessionId, string reason, string idempotencyKey)
     {

@@ -8,6 +8,7 @@ using UFBrowsers.Grains.Billing;
 using UFBrowsers.Grains.Pods;
 using System.Net;
 using Orleans.Configuration;
+using UFBrowsers.Silo.Payments;
 using UFBrowsers.Silo.Persistence;
 using UFBrowsers.Silo.Persistence.Memory;
 using UFBrowsers.Grains.Telemetry;
@@ -97,6 +98,7 @@ public static class UFBrowsersSiloBuilderExtensions
         services.TryAddKeyedSingleton(UFBrowsersClock.Key, TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<UFBrowsersMetrics>();
+        services.AddStripe(configuration);
         return services;
     }
 }

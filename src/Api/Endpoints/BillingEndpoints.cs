@@ -1,0 +1,37 @@
+using System.Security.Claims;
+using UFBrowsers.Api.Authentication;
+using UFBrowsers.Api.Contracts;
+using UFBrowsers.Api.Problems;
+using UFBrowsers.Billing;
+
+namespace UFBrowsers.Api.Endpoints;
+
+/// <summary>Links to Stripe's hosted pages: a checkout to subscribe, the customer portal to manage the subscription.</summary>
+internal static class BillingEndpoints
+{
+    public static RouteGroupBuilder MapBillingEndpoints(this RouteGroupBuilder v1)
+    {
+        var billing = v1.MapGroup("/billing").RequireAuthorization(AuthPolicies.Customer).WithTags("Billing");
+        billing.MapPost("/checkout", Checkout).WithName("StartCheckout");
+        billing.MapPost("/portal", Portal).WithName("OpenBillingPortal");
+        return v1;
+    }
+
+    private static async Task<IResult> Checkout(ClaimsPrincipal user, IGrainFactory grains, CheckoutRequest? body)
+    {
+        if (RequestValidation.Name(body?.Plan, "plan") is { } invalid)
+        {
+            return invalid;
+        }
+
+        return Answer(await grains.GetGrain<IStripeSubscriptionGrain>(user.CustomerId()).StartCheckout(body!.Plan!));
+    }
+
+    private static async Task<IResult> Portal(ClaimsPrincipal user, IGrainFactory grains) =>
+        Answer(await grains.GetGrain<IStripeSubscriptionGrain>(user.CustomerId()).OpenPortal());
+
+    private static IResult Answer(BillingRedirect redirect) =>
+        redirect.Outcome == BillingRedirectOutcome.Created
+            ? TypedResults.Ok(new BillingRedirectResponse(redirect.Url!))
+            : BillingProblems.For(redirect);
+}

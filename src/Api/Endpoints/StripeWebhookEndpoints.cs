@@ -1,0 +1,58 @@
+using System.Text;
+using UFBrowsers.Api.Contracts;
+using UFBrowsers.Api.Problems;
+using UFBrowsers.Billing;
+using UFBrowsers.Silo.Payments;
+
+namespace UFBrowsers.Api.Endpoints;
+
+/// <summary>
+/// Stripe's webhook. Authenticated by the signature, not an API key: a missing, bad or stale signature is 400
+/// and nothing is read further. A verified event goes to its inbox grain; a failure to apply it surfaces as 5xx
+/// (the exception handler), which makes Stripe deliver it again.
+/// </summary>
+internal static class StripeWebhookEndpoints
+{
+    /// <summary>Stripe's events are a few kilobytes; anything far larger is not one.</summary>
+    private const int MaxBodyBytes = 512 * 1024;
+
+    public static RouteGroupBuilder MapStripeWebhookEndpoints(this RouteGroupBuilder v1)
+    {
+        v1.MapPost("/webhooks/stripe", Receive).AllowAnonymous().WithTags("Stripe").WithName("StripeWebhook");
+        return v1;
+    }
+
+    private static async Task<IResult> Receive(HttpRequest request, StripeWebhookVerifier verifier, IGrainFactory grains, ILoggerFactory loggers)
+    {
+        if (!verifier.IsConfigured)
+        {
+            return new ApiProblem(StatusCodes.Status503ServiceUnavailable, "stripe_webhooks_not_configured", "Service unavailable",
+                "No Stripe webhook secret is configured; events cannot be verified.");
+        }
+
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return new ApiProblem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "Payload too large", "A Stripe event is never this large.");
+        }
+
+        // The signature covers the exact bytes Stripe sent, so the body is read raw, never through a JSON binder.
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+
+        var verification = verifier.Verify(body, request.Headers["Stripe-Signature"].FirstOrDefault());
+        if (!verification.Verified)
+        {
+            loggers.CreateLogger(typeof(StripeWebhookEndpoints)).LogWarning("Refused a Stripe webhook: {Reason}", verification.Error);
+            return ApiProblem.BadRequest("invalid_signature", $"The Stripe signature could not be verified: {verification.Error}");
+        }
+
+        var stripeEvent = verification.Event!;
+        if (StripeEventTranslator.Translate(stripeEvent) is not { } billingEvent)
+        {
+            return TypedResults.Ok(new StripeWebhookReceipt(stripeEvent.Id, StripeEventOutcome.Ignored, $"Event type '{stripeEvent.Type}' is not used."));
+        }
+
+        var result = await grains.GetGrain<IStripeEventInboxGrain>(stripeEvent.Id).Process(billingEvent);
+        return TypedResults.Ok(new StripeWebhookReceipt(stripeEvent.Id, result.Outcome, result.Detail));
+    }
+}
