@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using UFBrowsers.Grains;
 using UFBrowsers.Grains.Billing;
 using UFBrowsers.Grains.Pods;
+using UFBrowsers.Grains.Queue;
+using UFBrowsers.Grains.Sessions;
 using System.Net;
 using Orleans.Configuration;
 using UFBrowsers.Silo.Persistence;
@@ -60,6 +62,8 @@ public static class UFBrowsersSiloBuilderExtensions
     {
         services.Configure<BillingOptions>(configuration.GetSection(BillingOptions.Section));
         services.Configure<PodPoolOptions>(configuration.GetSection(PodPoolOptions.Section));
+        services.Configure<SessionTimerOptions>(configuration.GetSection(SessionTimerOptions.Section));
+        services.Configure<SessionQueueOptions>(configuration.GetSection(SessionQueueOptions.Section));
         services.TryAddSingleton<PlanCatalog>();
         services.TryAddKeyedSingleton(UFBrowsersClock.Key, TimeProvider.System);
         return services;
