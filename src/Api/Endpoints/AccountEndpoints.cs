@@ -5,6 +5,7 @@ using UFBrowsers.Api.Contracts;
 using UFBrowsers.Api.Problems;
 using UFBrowsers.ApiKeys;
 using UFBrowsers.Customers;
+using UFBrowsers.Queue;
 
 namespace UFBrowsers.Api.Endpoints;
 
@@ -14,6 +15,7 @@ internal static class AccountEndpoints
     {
         var account = v1.MapGroup("/account").RequireAuthorization(AuthPolicies.Customer).WithTags("Account");
         account.MapGet("/", GetAccount).WithName("GetAccount");
+        account.MapGet("/queue", GetQueue).WithName("GetQueue");
         account.MapGet("/ledger", GetLedger).WithName("GetLedger");
         account.MapPost("/api-keys", CreateKey).WithName("CreateApiKey");
         account.MapGet("/api-keys", ListKeys).WithName("ListApiKeys");
@@ -24,8 +26,17 @@ internal static class AccountEndpoints
     private static async Task<IResult> GetAccount(ClaimsPrincipal user, IGrainFactory grains)
     {
         var account = await grains.GetGrain<ICustomerGrain>(user.CustomerId()).GetAccount();
-        return account is null ? ApiProblem.NotFound("The account no longer exists.") : TypedResults.Ok(AccountResponse.From(account));
+        if (account is null)
+        {
+            return ApiProblem.NotFound("The account no longer exists.");
+        }
+
+        var queue = await grains.GetGrain<ISessionQueueGrain>(user.CustomerId()).Snapshot();
+        return TypedResults.Ok(AccountResponse.From(account, queue));
     }
+
+    private static async Task<IResult> GetQueue(ClaimsPrincipal user, IGrainFactory grains) =>
+        TypedResults.Ok(QueueResponse.From(await grains.GetGrain<ISessionQueueGrain>(user.CustomerId()).Snapshot()));
 
     private static async Task<IResult> GetLedger(ClaimsPrincipal user, IGrainFactory grains, int? limit, string? cursor)
     {

@@ -1,4 +1,5 @@
 using UFBrowsers.Api.Endpoints;
+using UFBrowsers.Api.Gateway;
 
 namespace UFBrowsers.Api.Hosting;
 
@@ -8,11 +9,14 @@ public static class ApiApplicationExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
 
         app.MapHealthChecks("/health/live");
-        app.MapGroup("/v1").MapSessionEndpoints().MapAccountEndpoints();
+        app.MapGroup("/v1").MapSessionEndpoints().MapAccountEndpoints().MapGatewayEndpoints();
+        var notifier = app.Services.GetRequiredService<SessionEndNotifier>();
+        app.Lifetime.ApplicationStopping.Register(() => notifier.CloseAll(CloseCodes.ServerShuttingDown));
         app.MapAdminEndpoints();
         return app;
     }

@@ -1,7 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using UFBrowsers.Api.Authentication;
+using UFBrowsers.Api.Gateway;
+using UFBrowsers.Api.Queue;
+using UFBrowsers.Grains;
+using UFBrowsers.Grains.Queue;
+using UFBrowsers.Grains.Sessions;
 
 namespace UFBrowsers.Api.Hosting;
 
@@ -15,6 +21,17 @@ public static class ApiServiceCollectionExtensions
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
+        services.Configure<GatewayOptions>(configuration.GetSection(GatewayOptions.Section));
+        services.Configure<SessionQueueOptions>(configuration.GetSection(SessionQueueOptions.Section));
+        services.Configure<SessionTimerOptions>(configuration.GetSection(SessionTimerOptions.Section));
+        services.TryAddKeyedSingleton(UFBrowsersClock.Key, TimeProvider.System);
+        services.AddSingleton<SessionTokens>();
+        services.AddSingleton<GatewayUrls>();
+        services.AddSingleton<SessionEndNotifier>();
+        services.AddSingleton<CdpGateway>();
+        services.AddSingleton<CdpDiscovery>();
+        services.AddSingleton<QueuedStart>();
+        services.AddHttpClient(CdpDiscovery.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(5));
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddHealthChecks();
