@@ -16,11 +16,18 @@ if [ ! -s "$data/operator-token" ]; then
   (umask 077; head -c 32 /dev/urandom | base64 | tr -d '/+=' > "$data/operator-token")
 fi
 operator_token=$(cat "$data/operator-token")
+# Likewise the key that signs connect URLs, so they stay valid across restarts.
+if [ ! -s "$data/gateway-signing-key" ]; then
+  (umask 077; head -c 48 /dev/urandom | base64 | tr -d '/+=' > "$data/gateway-signing-key")
+fi
 
 echo "Building..."
 dotnet build src/Api -c Release -v quiet -nologo >/dev/null
 
 export UFBrowsers__Operator__Token="$operator_token"
+export UFBrowsers__Gateway__SigningKey="$(cat "$data/gateway-signing-key")"
+# Connect URLs name 127.0.0.1 (where the API listens) even when the request said localhost.
+export UFBrowsers__Gateway__PublicBaseUrl="$url"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
 dotnet src/Api/bin/Release/net10.0/UFBrowsers.Api.dll --contentRoot "$PWD/src/Api/bin/Release/net10.0" --urls "$url" > "$data/ufbrowsers.log" 2>&1 &
 pid=$!
