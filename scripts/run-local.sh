@@ -24,6 +24,10 @@ fi
 
 echo "Starting PostgreSQL (data in .data/postgres)..."
 connection_string=$(bash scripts/local-postgres.sh start)
+# Likewise the key that signs connect URLs, so they stay valid across restarts.
+if [ ! -s "$data/gateway-signing-key" ]; then
+  (umask 077; head -c 48 /dev/urandom | base64 | tr -d '/+=' > "$data/gateway-signing-key")
+fi
 
 echo "Building..."
 dotnet build src/Api -c Release -v quiet -nologo >/dev/null
@@ -33,6 +37,9 @@ export UFBrowsers__Operator__Token="$operator_token"
 export UFBrowsers__Silo__Storage=Postgres
 export UFBrowsers__Postgres__ConnectionString="$connection_string"
 export UFBrowsers__Stripe__WebhookSecret="$(cat "$data/stripe-webhook-secret")"
+export UFBrowsers__Gateway__SigningKey="$(cat "$data/gateway-signing-key")"
+# Connect URLs name 127.0.0.1 (where the API listens) even when the request said localhost.
+export UFBrowsers__Gateway__PublicBaseUrl="$url"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
 dotnet src/Api/bin/Release/net10.0/UFBrowsers.Api.dll --contentRoot "$PWD/src/Api/bin/Release/net10.0" --urls "$url" > "$data/ufbrowsers.log" 2>&1 &
 pid=$!

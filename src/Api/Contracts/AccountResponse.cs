@@ -1,4 +1,5 @@
 using UFBrowsers.Customers;
+using UFBrowsers.Queue;
 
 namespace UFBrowsers.Api.Contracts;
 
@@ -10,13 +11,17 @@ public sealed record AccountResponse(
     long Balance,
     ConcurrencyResponse Concurrency,
     TenantResponse Tenant,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    QueueResponse? Queue)
 {
-    public static AccountResponse From(Account a) => new(
+    public static AccountResponse From(Account a) => From(a, null);
+
+    /// <summary>With the queue when the caller is the customer (operators see accounts without it).</summary>
+    public static AccountResponse From(Account a, QueueSnapshot? queue) => new(
         a.CustomerId, a.Name,
         new PlanResponse(a.Plan.Name, a.Plan.MonthlyPriceCents, a.Plan.CreditsPerPeriod, a.Plan.ConcurrencyLimit, a.Plan.MaxSessionMinutes),
         a.Status, a.Balance, new ConcurrencyResponse(a.SessionsInUse, a.Plan.ConcurrencyLimit),
-        new TenantResponse(a.TenantNamespace, a.TenantProvisioned), a.CreatedAt);
+        new TenantResponse(a.TenantNamespace, a.TenantProvisioned), a.CreatedAt, queue is null ? null : QueueResponse.From(queue));
 }
 
 public sealed record PlanResponse(string Name, long MonthlyPriceCents, long CreditsPerPeriod, int ConcurrencyLimit, int MaxSessionMinutes);

@@ -1,3 +1,12 @@
 namespace UFBrowsers.Api.Contracts;
 
-public sealed record CreateSessionRequest(string? NodePool = null, int? TimeoutSeconds = null);
+/// <summary>
+/// <c>waitSeconds</c>: how long to wait in the account's queue for a concurrency slot (0: refuse at once).
+/// <c>firstConnectSeconds</c>, <c>idleTimeoutSeconds</c>: override the configured session timers.
+/// </summary>
+public sealed record CreateSessionRequest(
+    string? NodePool = null,
+    int? TimeoutSeconds = null,
+    int? WaitSeconds = null,
+    int? FirstConnectSeconds = null,
+    int? IdleTimeoutSeconds = null);

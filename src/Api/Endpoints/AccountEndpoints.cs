@@ -7,6 +7,7 @@ using UFBrowsers.Api.Events;
 using UFBrowsers.Api.Problems;
 using UFBrowsers.ApiKeys;
 using UFBrowsers.Customers;
+using UFBrowsers.Queue;
 
 namespace UFBrowsers.Api.Endpoints;
 
@@ -37,14 +38,26 @@ internal static class AccountEndpoints
         account.MapDelete("/api-keys/{keyId}", RevokeKey).WithName("RevokeApiKey")
             .WithSummary("Revokes a key at once")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+        account.MapGet("/queue", GetQueue).WithName("GetQueue")
+            .WithSummary("The account's session queue: its length and each waiter's position")
+            .Produces<QueueResponse>();
         return v1;
     }
 
     private static async Task<IResult> GetAccount(ClaimsPrincipal user, IGrainFactory grains)
     {
         var account = await grains.GetGrain<ICustomerGrain>(user.CustomerId()).GetAccount();
-        return account is null ? ApiProblem.NotFound("The account no longer exists.") : TypedResults.Ok(AccountResponse.From(account));
+        if (account is null)
+        {
+            return ApiProblem.NotFound("The account no longer exists.");
+        }
+
+        var queue = await grains.GetGrain<ISessionQueueGrain>(user.CustomerId()).Snapshot();
+        return TypedResults.Ok(AccountResponse.From(account, queue));
     }
+
+    private static async Task<IResult> GetQueue(ClaimsPrincipal user, IGrainFactory grains) =>
+        TypedResults.Ok(QueueResponse.From(await grains.GetGrain<ISessionQueueGrain>(user.CustomerId()).Snapshot()));
 
     private static async Task<IResult> GetLedger(ClaimsPrincipal user, IGrainFactory grains, int? limit, string? cursor)
     {

@@ -56,6 +56,11 @@ internal static partial class RequestValidation
             ? null
             : ApiProblem.BadRequest("invalid_timeout", $"timeoutSeconds must be between 1 and {MaxTimeoutSeconds}.");
 
+    public static ApiProblem? Seconds(int? seconds, string field, int min, int max) =>
+        seconds is null || seconds >= min && seconds <= max
+            ? null
+            : ApiProblem.BadRequest($"invalid_{field}", $"{field} must be between {min} and {max}.");
+
     public static ApiProblem? CustomerId(string? id) =>
         id is not null && CustomerIdPattern().IsMatch(id)
             ? null

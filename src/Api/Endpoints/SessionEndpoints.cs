@@ -1,9 +1,15 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using UFBrowsers.Api.Auditing;
+using Microsoft.Extensions.Options;
 using UFBrowsers.Api.Authentication;
 using UFBrowsers.Api.Contracts;
+using UFBrowsers.Api.Gateway;
 using UFBrowsers.Api.Problems;
+using UFBrowsers.Api.Queue;
+using UFBrowsers.Customers;
+using UFBrowsers.Grains.Queue;
+using UFBrowsers.Grains.Sessions;
 using UFBrowsers.Sessions;
 
 namespace UFBrowsers.Api.Endpoints;
@@ -29,36 +35,56 @@ internal static class SessionEndpoints
             .WithSummary("Ends and bills the session; again is a no-op").Produces<SessionResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         sessions.MapDelete("/{id}", End).WithName("DeleteSession")
             .WithSummary("Same as POST /v1/sessions/{id}/end").Produces<SessionResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        sessions.MapGet("/{id}/events", Events).WithName("GetSessionEvents")
+            .WithSummary("The session's life: created, connected, disconnected, ended, billable seconds")
+            .Produces<SessionEventsResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         return v1;
     }
 
     private static async Task<IResult> Create(
+        HttpContext context,
         ClaimsPrincipal user,
         IGrainFactory grains,
+        QueuedStart starter,
+        GatewayUrls urls,
+        IOptions<SessionQueueOptions> queueOptions,
+        IOptions<SessionTimerOptions> timerOptions,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
         [FromBody] CreateSessionRequest? body)
     {
         body ??= new CreateSessionRequest();
+        var maxOverride = timerOptions.Value.MaxOverrideSeconds;
         if ((RequestValidation.IdempotencyKey(idempotencyKey, required: false) ?? RequestValidation.NodePool(body.NodePool)
-            ?? RequestValidation.TimeoutSeconds(body.TimeoutSeconds)) is { } invalid)
+            ?? RequestValidation.TimeoutSeconds(body.TimeoutSeconds)
+            ?? RequestValidation.Seconds(body.WaitSeconds, "waitSeconds", 0, queueOptions.Value.MaxWaitSeconds)
+            ?? RequestValidation.Seconds(body.FirstConnectSeconds, "firstConnectSeconds", 1, maxOverride)
+            ?? RequestValidation.Seconds(body.IdleTimeoutSeconds, "idleTimeoutSeconds", 1, maxOverride)) is { } invalid)
         {
             return invalid;
         }
 
         var customerId = user.CustomerId();
         var sessionId = idempotencyKey is null ? SessionIds.New() : SessionIds.FromIdempotencyKey(customerId, idempotencyKey);
-        var result = await grains.GetGrain<ISessionGrain>(sessionId)
-            .Start(new SessionRequest(customerId, body.NodePool, body.TimeoutSeconds));
+        var request = new SessionRequest(customerId, body.NodePool, body.TimeoutSeconds, body.FirstConnectSeconds, body.IdleTimeoutSeconds);
+        var waitSeconds = body.WaitSeconds ?? 0;
+        var queued = await starter.StartAsync(request, sessionId, idempotencyKey, waitSeconds, context.RequestAborted);
+        if (queued.Refusal is { } refusal)
+        {
+            var account = await grains.GetGrain<ICustomerGrain>(customerId).GetAccount();
+            return SessionStartProblems.For(refusal, account?.Plan.ConcurrencyLimit ?? 0, account?.SessionsInUse ?? 0, queued.QueueLength, waitSeconds);
+        }
+
+        var result = queued.Start!;
         if (!result.Succeeded)
         {
             return SessionStartProblems.For(result);
         }
 
-        var response = SessionResponse.From(result.Session!);
+        var response = SessionResponse.From(result.Session!, urls.For(context.Request, result.Session!));
         return new CreatedSession(response, Replayed: result.Outcome == SessionStartOutcome.Replayed);
     }
 
-    private static async Task<IResult> List(ClaimsPrincipal user, IGrainFactory grains, string? status, int? limit, string? cursor)
+    private static async Task<IResult> List(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, GatewayUrls urls, string? status, int? limit, string? cursor)
     {
         if (!TryParseStatus(status, out var filter))
         {
@@ -72,14 +98,24 @@ internal static class SessionEndpoints
 
         var page = await grains.GetGrain<Customers.ICustomerGrain>(user.CustomerId()).ListSessions(filter, pageLimit, before);
         var views = await Task.WhenAll(page.Sessions.Select(s => grains.GetGrain<ISessionGrain>(s.SessionId).Get()));
-        var data = views.OfType<SessionView>().Select(SessionResponse.From).ToList();
+        var data = views.OfType<SessionView>().Select(v => SessionResponse.From(v, urls.For(request, v))).ToList();
         return TypedResults.Ok(new Page<SessionResponse>(data, page.NextBefore?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
-    private static async Task<IResult> Get(ClaimsPrincipal user, IGrainFactory grains, string id)
+    private static async Task<IResult> Get(HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, GatewayUrls urls, string id)
     {
         var session = await OwnSession(user, grains, id);
-        return session is null ? NotFound(id) : TypedResults.Ok(SessionResponse.From(session));
+        return session is null ? NotFound(id) : TypedResults.Ok(SessionResponse.From(session, urls.For(request, session)));
+    }
+
+    private static async Task<IResult> Events(ClaimsPrincipal user, IGrainFactory grains, string id)
+    {
+        if (await OwnSession(user, grains, id) is null || await grains.GetGrain<ISessionGrain>(id).GetEvents() is not { } log)
+        {
+            return NotFound(id);
+        }
+
+        return TypedResults.Ok(SessionEventsResponse.From(id, log));
     }
 
     private static async Task<IResult> End(ClaimsPrincipal user, IGrainFactory grains, string id)
@@ -91,7 +127,7 @@ internal static class SessionEndpoints
         }
 
         var ended = await grains.GetGrain<ISessionGrain>(id).End(EndReason.Client);
-        return TypedResults.Ok(SessionResponse.From(ended!));
+        return TypedResults.Ok(SessionResponse.From(ended!, null));
     }
 
     /// <summary>The session when it exists and belongs to the caller; another tenant's session is as unknown as a missing one.</summary>

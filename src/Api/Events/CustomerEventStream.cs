@@ -46,7 +46,7 @@ internal sealed class CustomerEventStream : ICustomerEventsObserver
                 }
 
                 var kind = next.Kind == CustomerEventKind.SessionStarted ? "session.started" : "session.ended";
-                yield return Item(kind, SessionResponse.From(next.Session), next.At);
+                yield return Item(kind, SessionResponse.From(next.Session, urls: null), next.At);
             }
         }
         finally

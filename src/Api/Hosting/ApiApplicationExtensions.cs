@@ -4,6 +4,7 @@ using UFBrowsers.Api.Authentication;
 using UFBrowsers.Api.Endpoints;
 using UFBrowsers.Api.Health;
 using UFBrowsers.Api.Observability;
+using UFBrowsers.Api.Gateway;
 
 namespace UFBrowsers.Api.Hosting;
 
@@ -14,12 +15,16 @@ public static class ApiApplicationExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCustomerConsole();
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<RequestLogScopeMiddleware>();
 
         app.MapUFBrowsersHealth();
-        app.MapGroup("/v1").MapSessionEndpoints().MapAccountEndpoints().MapPressureEndpoints().MapBillingEndpoints().MapStripeWebhookEndpoints();
+        app.MapGroup("/v1").MapSessionEndpoints().MapAccountEndpoints().MapPressureEndpoints().MapBillingEndpoints()
+            .MapStripeWebhookEndpoints().MapGatewayEndpoints();
+        var notifier = app.Services.GetRequiredService<SessionEndNotifier>();
+        app.Lifetime.ApplicationStopping.Register(() => notifier.CloseAll(CloseCodes.ServerShuttingDown));
         app.MapAdminEndpoints();
 
         // Operator pages. A browser signs in to the dashboard with HTTP Basic: any user name, the operator token as password.

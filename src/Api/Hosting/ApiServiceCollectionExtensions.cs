@@ -7,6 +7,11 @@ using UFBrowsers.Api.Health;
 using UFBrowsers.Api.Observability;
 using UFBrowsers.Api.OpenApi;
 using UFBrowsers.Silo.Payments;
+using UFBrowsers.Api.Gateway;
+using UFBrowsers.Api.Queue;
+using UFBrowsers.Grains;
+using UFBrowsers.Grains.Queue;
+using UFBrowsers.Grains.Sessions;
 
 namespace UFBrowsers.Api.Hosting;
 
@@ -21,6 +26,17 @@ public static class ApiServiceCollectionExtensions
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
+        services.Configure<GatewayOptions>(configuration.GetSection(GatewayOptions.Section));
+        services.Configure<SessionQueueOptions>(configuration.GetSection(SessionQueueOptions.Section));
+        services.Configure<SessionTimerOptions>(configuration.GetSection(SessionTimerOptions.Section));
+        services.TryAddKeyedSingleton(UFBrowsersClock.Key, TimeProvider.System);
+        services.AddSingleton<SessionTokens>();
+        services.AddSingleton<GatewayUrls>();
+        services.AddSingleton<SessionEndNotifier>();
+        services.AddSingleton<CdpGateway>();
+        services.AddSingleton<CdpDiscovery>();
+        services.AddSingleton<QueuedStart>();
+        services.AddHttpClient(CdpDiscovery.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(5));
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddUFBrowsersHealthChecks(configuration);

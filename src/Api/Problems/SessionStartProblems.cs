@@ -1,4 +1,5 @@
 using System.Globalization;
+using UFBrowsers.Api.Queue;
 using UFBrowsers.Sessions;
 
 namespace UFBrowsers.Api.Problems;
@@ -20,20 +21,36 @@ internal static class SessionStartProblems
             $"A session needs at least 1 credit; the balance is {result.Balance}."),
         SessionStartOutcome.TenantNotProvisioned => new ApiProblem(StatusCodes.Status503ServiceUnavailable, "tenant_not_provisioned", "Service unavailable",
             "This account's isolated environment is still being prepared.", RetryAfter(TenantRetrySeconds)),
-        SessionStartOutcome.ConcurrencyLimitReached => new ApiProblem(StatusCodes.Status429TooManyRequests, "concurrency_limit_reached", "Too many requests",
-            $"All {result.ConcurrencyLimit} concurrent sessions of the plan are in use; end one or retry later.",
-            new Dictionary<string, string>
-            {
-                ["Retry-After"] = ConcurrencyRetrySeconds.ToString(CultureInfo.InvariantCulture),
-                ["X-RateLimit-Limit"] = result.ConcurrencyLimit.ToString(CultureInfo.InvariantCulture),
-                ["X-RateLimit-Remaining"] = Math.Max(0, result.ConcurrencyLimit - result.SessionsInUse).ToString(CultureInfo.InvariantCulture),
-            }),
+        SessionStartOutcome.ConcurrencyLimitReached => TooMany("concurrency_limit_reached",
+            $"All {result.ConcurrencyLimit} concurrent sessions of the plan are in use; end one, retry later, or send waitSeconds to queue.",
+            result.ConcurrencyLimit, result.SessionsInUse, 0),
         SessionStartOutcome.NoBrowserAvailable => new ApiProblem(StatusCodes.Status503ServiceUnavailable, "no_browser_available", "Service unavailable",
             result.Detail ?? "No browser could be started; nothing was charged.", RetryAfter(NoBrowserRetrySeconds)),
         SessionStartOutcome.UnknownNodePool => ApiProblem.Unprocessable("unknown_node_pool", result.Detail ?? "Unknown node pool."),
         SessionStartOutcome.IdempotencyConflict => ApiProblem.Unprocessable("idempotency_key_reused", result.Detail ?? "Idempotency-Key reused."),
         _ => throw new ArgumentOutOfRangeException(nameof(result), result.Outcome, "Not a refusal."),
     };
+
+    /// <summary>A 429 from the queue: nothing was started and nothing charged.</summary>
+    public static ApiProblem For(QueueRefusal refusal, int limit, int inUse, int queueLength, int waitSeconds) => refusal switch
+    {
+        QueueRefusal.OthersWaiting => TooMany("concurrency_limit_reached",
+            $"{queueLength} request(s) are already waiting for one of the plan's {limit} concurrent sessions; send waitSeconds to queue behind them.",
+            limit, inUse, queueLength),
+        QueueRefusal.QueueFull => TooMany("queue_full",
+            $"The account's queue is full ({queueLength} waiting); retry later.", limit, inUse, queueLength),
+        _ => TooMany("queue_wait_elapsed",
+            $"No concurrent session freed within {waitSeconds} s; nothing was charged.", limit, inUse, queueLength),
+    };
+
+    private static ApiProblem TooMany(string code, string detail, int limit, int inUse, int queueLength) =>
+        new(StatusCodes.Status429TooManyRequests, code, "Too many requests", detail, new Dictionary<string, string>
+        {
+            ["Retry-After"] = ConcurrencyRetrySeconds.ToString(CultureInfo.InvariantCulture),
+            ["X-RateLimit-Limit"] = limit.ToString(CultureInfo.InvariantCulture),
+            ["X-RateLimit-Remaining"] = Math.Max(0, limit - inUse).ToString(CultureInfo.InvariantCulture),
+            ["X-Queue-Length"] = queueLength.ToString(CultureInfo.InvariantCulture),
+        });
 
     private static Dictionary<string, string> RetryAfter(int seconds) =>
         new() { ["Retry-After"] = seconds.ToString(CultureInfo.InvariantCulture) };

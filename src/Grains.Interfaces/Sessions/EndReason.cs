@@ -12,4 +12,8 @@ public enum EndReason
     PodFailed = 3,
     /// <summary>The subscription ended or an operator stopped it.</summary>
     Cancelled = 4,
+    /// <summary>No client was connected for the idle timeout.</summary>
+    IdleTimeout = 5,
+    /// <summary>No client connected before the first-connect deadline; only the minimum is charged.</summary>
+    NoClient = 6,
 }

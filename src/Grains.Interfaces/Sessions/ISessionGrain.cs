@@ -1,3 +1,5 @@
+using UFBrowsers.Pods;
+
 namespace UFBrowsers.Sessions;
 
 /// <summary>
@@ -22,4 +24,23 @@ public interface ISessionGrain : IGrainWithStringKey
     /// <summary>Brings billing up to now: pays the minute that has begun and ends the session at its deadline.</summary>
     [Alias("Meter")]
     Task Meter();
+
+    /// <summary>
+    /// A client is connecting through the gateway. Accepted only while the session is active; the observer is told
+    /// when the session ends. Connecting stops the first-connect and idle clocks.
+    /// </summary>
+    [Alias("Connect")]
+    Task<SessionConnection> Connect(string connectionId, ISessionObserver observer);
+
+    /// <summary>A client's connection closed; when it was the last one, the idle clock starts.</summary>
+    [Alias("Disconnect")]
+    Task Disconnect(string connectionId);
+
+    /// <summary>The pod of an active session (for the gateway's HTTP discovery), else null.</summary>
+    [Alias("GetPod")]
+    Task<PodLease?> GetPod();
+
+    /// <summary>What happened to the session, oldest first; null when it never started.</summary>
+    [Alias("GetEvents")]
+    Task<SessionEventLog?> GetEvents();
 }

@@ -5,4 +5,6 @@ namespace UFBrowsers.Sessions;
 public sealed record SessionRequest(
     [property: Id(0)] string CustomerId,
     [property: Id(1)] string? NodePool = null,
-    [property: Id(2)] int? TimeoutSeconds = null);
+    [property: Id(2)] int? TimeoutSeconds = null,
+    [property: Id(3)] int? FirstConnectSeconds = null,
+    [property: Id(4)] int? IdleTimeoutSeconds = null);

@@ -1,6 +1,9 @@
 namespace UFBrowsers.Sessions;
 
-/// <summary>A session as its owner sees it.</summary>
+/// <summary>
+/// A session as its owner sees it. <see cref="ConnectUrl"/> is the pod's own DevTools endpoint, for the gateway:
+/// customers are given the gateway's URL instead.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ufb.SessionView")]
 public sealed record SessionView(
     [property: Id(0)] string Id,
@@ -14,4 +17,7 @@ public sealed record SessionView(
     [property: Id(8)] EndReason? EndReason,
     [property: Id(9)] long DurationMs,
     [property: Id(10)] long CreditsCharged,
-    [property: Id(11)] long Balance);
+    [property: Id(11)] long Balance,
+    [property: Id(12)] DateTimeOffset? FirstConnectDeadline = null,
+    [property: Id(13)] int IdleTimeoutSeconds = 0,
+    [property: Id(14)] int ConnectedClients = 0);

@@ -7,6 +7,7 @@ using UFBrowsers.Grains.Billing;
 using UFBrowsers.Grains.Pods;
 using UFBrowsers.Grains.Telemetry;
 using UFBrowsers.Pods;
+using UFBrowsers.Queue;
 using UFBrowsers.Sessions;
 
 namespace UFBrowsers.Grains.Sessions;
@@ -14,6 +15,7 @@ namespace UFBrowsers.Grains.Sessions;
 public sealed class SessionGrain(
     [PersistentState("session", StorageNames.Grains)] IPersistentState<SessionState> state,
     IOptions<PodPoolOptions> pools,
+    IOptions<SessionTimerOptions> timers,
     [FromKeyedServices(UFBrowsersClock.Key)] TimeProvider clock,
     UFBrowsersMetrics metrics,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain, IRemindable
@@ -25,6 +27,9 @@ public sealed class SessionGrain(
     private const string MeterReminder = "meter";
 
     private IGrainTimer? _meterTimer;
+
+    /// <summary>Who to tell when the session ends, by connection. In memory only: after a move to another silo the gateway still learns of the end when the pod's socket closes.</summary>
+    private readonly Dictionary<string, ISessionObserver> _observers = new(StringComparer.Ordinal);
 
     private SessionState S => state.State;
 
@@ -99,6 +104,11 @@ public sealed class SessionGrain(
         S.ExpiresAt = now + lifetime;
         S.CreditsPaid = SessionBilling.HoldCredits;
         S.Balance = admission.Balance;
+        var firstConnect = request.FirstConnectSeconds ?? timers.Value.FirstConnectTimeoutSeconds;
+        S.FirstConnectDeadline = firstConnect > 0 ? now + TimeSpan.FromSeconds(firstConnect) : null;
+        S.IdleTimeoutSeconds = request.IdleTimeoutSeconds ?? timers.Value.IdleTimeoutSeconds;
+        S.IdleSince = S.FirstConnectDeadline is null ? now : null;
+        Record(new SessionEvent(SessionEventType.Created, now));
         await state.WriteStateAsync();
         await this.RegisterOrUpdateReminder(MeterReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         ScheduleMeter();
@@ -111,7 +121,10 @@ public sealed class SessionGrain(
 
     public Task<SessionView?> Get() => Task.FromResult(S.Status == SessionStatus.New ? null : View());
 
-    public async Task<SessionView?> End(EndReason reason)
+    public Task<SessionView?> End(EndReason reason) => EndAt(reason, clock.GetUtcNow());
+
+    /// <summary>Ends the session as of <paramref name="at"/>: a timer that fires late (after a silo restart) bills only up to its deadline.</summary>
+    private async Task<SessionView?> EndAt(EndReason reason, DateTimeOffset at)
     {
         if (S.Status == SessionStatus.New)
         {
@@ -123,8 +136,11 @@ public sealed class SessionGrain(
             return View();
         }
 
-        var endedAt = Min(clock.GetUtcNow(), S.ExpiresAt);
-        var owed = SessionBilling.CreditsOwed(endedAt - S.CreatedAt);
+        var endedAt = Min(at, S.ExpiresAt);
+        // A session nobody ever connected to is charged the minimum, however long its first-connect window was.
+        var billable = reason == EndReason.NoClient ? TimeSpan.Zero : endedAt - S.CreatedAt;
+        var owed = SessionBilling.CreditsOwed(billable);
+        NotifyEnded(reason);
         var settlement = await Customer.SettleSession(SessionId, owed, $"{SessionId}:settle");
         await ReleasePod();
         RecordSettlement(settlement.Moved - S.CreditsPaid);
@@ -134,7 +150,11 @@ public sealed class SessionGrain(
         S.EndReason = reason;
         S.CreditsPaid = settlement.Moved;
         S.Balance = settlement.Balance;
+        Record(new SessionEvent(SessionEventType.Ended, endedAt, Clients: S.Connections.Count, EndReason: reason,
+            BillableSeconds: (long)Math.Ceiling(billable.TotalSeconds), CreditsCharged: settlement.Moved));
+        S.Connections.Clear();
         await state.WriteStateAsync();
+        SlotFreed();
         _meterTimer?.Dispose();
         _meterTimer = null;
         await StopReminder();
@@ -155,6 +175,18 @@ public sealed class SessionGrain(
         if (now >= S.ExpiresAt)
         {
             await End(EndReason.Timeout);
+            return;
+        }
+
+        if (S.FirstConnectDeadline is { } firstConnect && now >= firstConnect)
+        {
+            await EndAt(EndReason.NoClient, firstConnect);
+            return;
+        }
+
+        if (S.IdleDeadline is { } idle && now >= idle)
+        {
+            await EndAt(EndReason.IdleTimeout, idle);
             return;
         }
 
@@ -183,6 +215,51 @@ public sealed class SessionGrain(
         ScheduleMeter();
     }
 
+    public async Task<SessionConnection> Connect(string connectionId, ISessionObserver observer)
+    {
+        if (S.Status != SessionStatus.Active)
+        {
+            return new SessionConnection(S.Status, S.EndReason, null);
+        }
+
+        _observers[connectionId] = observer;
+        if (!S.Connections.Contains(connectionId))
+        {
+            S.Connections.Add(connectionId);
+            S.FirstConnectDeadline = null;
+            S.IdleSince = null;
+            Record(new SessionEvent(SessionEventType.Connected, clock.GetUtcNow(), connectionId, S.Connections.Count));
+            await state.WriteStateAsync();
+            ScheduleMeter();
+        }
+
+        return new SessionConnection(SessionStatus.Active, null, S.Pod);
+    }
+
+    public async Task Disconnect(string connectionId)
+    {
+        _observers.Remove(connectionId);
+        if (S.Status != SessionStatus.Active || !S.Connections.Remove(connectionId))
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        if (S.Connections.Count == 0)
+        {
+            S.IdleSince = now;
+        }
+
+        Record(new SessionEvent(SessionEventType.Disconnected, now, connectionId, S.Connections.Count));
+        await state.WriteStateAsync();
+        ScheduleMeter();
+    }
+
+    public Task<PodLease?> GetPod() => Task.FromResult(S.Status == SessionStatus.Active ? S.Pod : null);
+
+    public Task<SessionEventLog?> GetEvents() =>
+        Task.FromResult(S.Status == SessionStatus.New ? null : new SessionEventLog(S.Events.ToList(), S.EventsDropped));
+
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
         S.Status == SessionStatus.Active ? Meter() : StopReminder();
 
@@ -209,6 +286,48 @@ public sealed class SessionGrain(
     /// <summary>Tells the customer's listeners (the console) without waiting: a missing listener never holds up billing.</summary>
     private void Publish(CustomerEventKind kind) =>
         _ = GrainFactory.GetGrain<ICustomerEventsGrain>(S.Request!.CustomerId).Publish(new CustomerEvent(kind, View(), clock.GetUtcNow()));
+
+    private void Record(SessionEvent sessionEvent)
+    {
+        // The created event stays first; the oldest connect/disconnect events make room.
+        if (S.Events.Count >= Math.Max(2, timers.Value.MaxEvents))
+        {
+            S.Events.RemoveAt(1);
+            S.EventsDropped++;
+        }
+
+        S.Events.Add(sessionEvent);
+    }
+
+    private void NotifyEnded(EndReason reason)
+    {
+        foreach (var observer in _observers.Values.Distinct())
+        {
+            try
+            {
+                observer.SessionEnded(SessionId, reason);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Session {SessionId} could not tell an observer that it ended", SessionId);
+            }
+        }
+
+        _observers.Clear();
+    }
+
+    private void SlotFreed()
+    {
+        try
+        {
+            GrainFactory.GetGrain<ISessionQueueGrain>(S.Request!.CustomerId).SlotFreed();
+        }
+        catch (Exception ex)
+        {
+            // Waiters still start: the head of the queue also tries again at the end of every wait slice.
+            logger.LogWarning(ex, "Session {SessionId} could not tell the queue that a slot freed", SessionId);
+        }
+    }
 
     private ICustomerGrain Customer => GrainFactory.GetGrain<ICustomerGrain>(S.Request!.CustomerId);
 
@@ -248,7 +367,10 @@ public sealed class SessionGrain(
     {
         var now = clock.GetUtcNow();
         var nextMinute = S.CreatedAt + SessionBilling.NextMinuteBoundary(now - S.CreatedAt);
-        var due = Min(nextMinute, S.ExpiresAt) - now;
+        var wake = Min(nextMinute, S.ExpiresAt);
+        wake = S.FirstConnectDeadline is { } firstConnect ? Min(wake, firstConnect) : wake;
+        wake = S.IdleDeadline is { } idle ? Min(wake, idle) : wake;
+        var due = wake - now;
         _meterTimer?.Dispose();
         _meterTimer = this.RegisterGrainTimer(
             _ => Meter(),
@@ -260,7 +382,8 @@ public sealed class SessionGrain(
         var end = S.EndedAt ?? Min(clock.GetUtcNow(), S.ExpiresAt);
         return new SessionView(
             SessionId, S.Request!.CustomerId, S.Status, S.NodePool, S.Pod?.CdpWebSocketUrl, S.CreatedAt, S.ExpiresAt,
-            S.EndedAt, S.EndReason, (long)(end - S.CreatedAt).TotalMilliseconds, S.CreditsPaid, S.Balance);
+            S.EndedAt, S.EndReason, (long)(end - S.CreatedAt).TotalMilliseconds, S.CreditsPaid, S.Balance,
+            S.FirstConnectDeadline, S.IdleTimeoutSeconds, S.Connections.Count);
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;

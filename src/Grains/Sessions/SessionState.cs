@@ -40,4 +40,29 @@ public sealed class SessionState
 
     [Id(10)]
     public long Balance { get; set; }
+
+    /// <summary>Set until the first client connects; reaching it ends the session as no_client.</summary>
+    [Id(11)]
+    public DateTimeOffset? FirstConnectDeadline { get; set; }
+
+    /// <summary>0: no idle timeout.</summary>
+    [Id(12)]
+    public int IdleTimeoutSeconds { get; set; }
+
+    /// <summary>When the last client left (or the session started without a first-connect deadline); null while a client is connected.</summary>
+    [Id(13)]
+    public DateTimeOffset? IdleSince { get; set; }
+
+    /// <summary>The gateway connections open now.</summary>
+    [Id(14)]
+    public List<string> Connections { get; set; } = [];
+
+    [Id(15)]
+    public List<SessionEvent> Events { get; set; } = [];
+
+    [Id(16)]
+    public int EventsDropped { get; set; }
+
+    public DateTimeOffset? IdleDeadline =>
+        IdleTimeoutSeconds > 0 && IdleSince is { } since && Connections.Count == 0 ? since + TimeSpan.FromSeconds(IdleTimeoutSeconds) : null;
 }

@@ -6,6 +6,8 @@ using UFBrowsers.Grains;
 using UFBrowsers.Grains.Audit;
 using UFBrowsers.Grains.Billing;
 using UFBrowsers.Grains.Pods;
+using UFBrowsers.Grains.Queue;
+using UFBrowsers.Grains.Sessions;
 using System.Net;
 using Orleans.Configuration;
 using UFBrowsers.Silo.Payments;
@@ -94,6 +96,8 @@ public static class UFBrowsersSiloBuilderExtensions
         services.Configure<PodPoolOptions>(configuration.GetSection(PodPoolOptions.Section));
         services.Configure<TenantOptions>(configuration.GetSection(TenantOptions.Section));
         services.TryAddSingleton<ITenantProvisioner, LocalTenantProvisioner>();
+        services.Configure<SessionTimerOptions>(configuration.GetSection(SessionTimerOptions.Section));
+        services.Configure<SessionQueueOptions>(configuration.GetSection(SessionQueueOptions.Section));
         services.TryAddSingleton<PlanCatalog>();
         services.TryAddKeyedSingleton(UFBrowsersClock.Key, TimeProvider.System);
         services.AddMetrics();

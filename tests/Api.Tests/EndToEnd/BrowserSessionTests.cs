@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Playwright;
 using UFBrowsers.Api.Tests.Infrastructure;
+using UFBrowsers.Sessions;
 
 namespace UFBrowsers.Api.Tests.EndToEnd;
 
@@ -17,6 +18,8 @@ public sealed class BrowserSessionTests(ChromiumProductFixture product)
         var first = await (await tenant.Client.CreateSession()).Json();
         var firstId = first["id"]!.GetValue<string>();
         var connectUrl = first["connectUrl"]!.GetValue<string>();
+        Assert.StartsWith(product.ApiUrl.Replace("http://", "ws://") + $"/v1/sessions/{firstId}/cdp?token=", connectUrl);
+        var pod = (await product.Grains.GetGrain<ISessionGrain>(firstId).GetPod())!;
         var browser = await playwright.Chromium.ConnectOverCDPAsync(connectUrl);
         var page = await browser.Contexts[0].NewPageAsync();
         await page.GotoAsync(product.SiteUrl + "/");
@@ -32,7 +35,7 @@ public sealed class BrowserSessionTests(ChromiumProductFixture product)
         var charges = (await tenant.Client.Ledger()).Where(e => e!["sessionId"]?.GetValue<string>() == firstId).Sum(e => e!["amount"]!.GetValue<long>());
         Assert.Equal(-1, charges);
         Assert.Equal(9, await tenant.Client.Balance());
-        Assert.False(await Answers(connectUrl), "the first session's browser must be gone after the session ends");
+        Assert.False(await Answers(pod.CdpWebSocketUrl), "the first session's browser must be gone after the session ends");
 
         var second = await (await tenant.Client.CreateSession()).Json();
         var secondUrl = second["connectUrl"]!.GetValue<string>();

@@ -4,24 +4,35 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using UFBrowsers.Api.Tests.Infrastructure;
 using UFBrowsers.TestSupport;
 
 namespace UFBrowsers.Api.Tests.EndToEnd;
 
 /// <summary>
-/// The product as it runs on a laptop: API, silo and the local Chromium provider with real browsers, plus a
-/// small web site on loopback for the browsers to visit.
+/// The product as it runs on a laptop: API (on Kestrel, a real loopback port, so that real WebSocket clients reach
+/// the gateway), silo and the local Chromium provider with real browsers, plus a small web site on loopback for the
+/// browsers to visit.
 /// </summary>
 public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    public ChromiumProductFixture() => UseKestrel(0);
+
     private readonly string _podsDirectory = Path.Combine(Path.GetTempPath(), "ufb-e2e-pods-" + Guid.NewGuid().ToString("N")[..8]);
     private WebApplication? _site;
 
     public string SiteUrl { get; private set; } = "";
 
     public string PodsDirectory => _podsDirectory;
+
+    /// <summary>The API's own address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public string ApiUrl { get; private set; } = "";
+
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -66,8 +77,11 @@ public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAs
         });
         await _site.StartAsync();
         SiteUrl = _site.Urls.Single().TrimEnd('/');
-        _ = Server;
+        StartServer();
+        ApiUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
     }
+
+    public HttpClient Anonymous() => CreateClient();
 
     async Task IAsyncLifetime.DisposeAsync()
     {

@@ -54,6 +54,9 @@ public sealed class ClusterFixture : IAsyncLifetime
                 ["UFBrowsers:Billing:Plans:starter:CreditsPerPeriod"] = "500",
                 ["UFBrowsers:Billing:Plans:starter:ConcurrencyLimit"] = "2",
                 ["UFBrowsers:Billing:Plans:starter:MaxSessionMinutes"] = "5",
+                // Off by default here so billing tests can move time without connecting; timer tests set them per request.
+                ["UFBrowsers:Sessions:FirstConnectTimeoutSeconds"] = "0",
+                ["UFBrowsers:Sessions:IdleTimeoutSeconds"] = "0",
                 ["UFBrowsers:Pods:DefaultNodePool"] = "default",
                 ["UFBrowsers:Pods:NodePools:default:WarmTarget"] = "2",
                 ["UFBrowsers:Pods:NodePools:default:MaxPods"] = "1000",

@@ -1,0 +1,134 @@
+using System.Net.WebSockets;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using UFBrowsers.Api.Problems;
+using UFBrowsers.Sessions;
+
+namespace UFBrowsers.Api.Gateway;
+
+/// <summary>
+/// The CDP gateway: checks a connect token, registers the connection with its session grain (which stops the
+/// first-connect and idle clocks), opens the browser's socket, and only then accepts the client's upgrade, so every
+/// refusal is a plain HTTP problem. When the relay finishes it tells the grain the client is gone.
+/// </summary>
+internal sealed partial class CdpGateway(
+    IGrainFactory grains,
+    SessionTokens tokens,
+    SessionEndNotifier notifier,
+    IOptions<GatewayOptions> options,
+    ILogger<CdpGateway> logger)
+{
+    public async Task<IResult> ConnectAsync(HttpContext context, string sessionId, string? targetId, string? token)
+    {
+        if (Refuse(sessionId, token) is { } refused)
+        {
+            return refused;
+        }
+
+        if (targetId is not null && !TargetId().IsMatch(targetId))
+        {
+            return ApiProblem.NotFound($"No target '{targetId}'.");
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return ApiProblem.BadRequest("websocket_required", "This endpoint speaks the Chrome DevTools Protocol over a WebSocket.");
+        }
+
+        var connectionId = "con_" + Guid.NewGuid().ToString("N");
+        var closeRequested = new TaskCompletionSource<GatewayClose>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watch = notifier.Watch(sessionId, connectionId, close => closeRequested.TrySetResult(close));
+        var session = grains.GetGrain<ISessionGrain>(sessionId);
+        var connection = await session.Connect(connectionId, notifier.Reference);
+        if (!connection.Accepted)
+        {
+            return NotActive(sessionId, connection.Status);
+        }
+
+        try
+        {
+            using var browser = new ClientWebSocket();
+            browser.Options.KeepAliveInterval = TimeSpan.Zero;
+            try
+            {
+                using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+                connectTimeout.CancelAfter(TimeSpan.FromSeconds(options.Value.UpstreamConnectTimeoutSeconds));
+                await browser.ConnectAsync(BrowserUri(connection.Pod!, targetId), connectTimeout.Token);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or HttpRequestException)
+            {
+                logger.LogWarning(ex, "Gateway could not reach the browser of session {SessionId}", sessionId);
+                return targetId is null
+                    ? new ApiProblem(StatusCodes.Status502BadGateway, "browser_unreachable", "Bad gateway", "The session's browser did not accept the connection.")
+                    : ApiProblem.NotFound($"No target '{targetId}' in this session's browser.");
+            }
+
+            using var client = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = false });
+            var relay = new CdpRelay(client, browser, options.Value);
+            var sent = await relay.RunAsync(closeRequested.Task, () => WhyBrowserWent(session), context.RequestAborted);
+            logger.LogDebug("Gateway connection {ConnectionId} of session {SessionId} closed ({Close})", connectionId, sessionId, sent?.Reason ?? "by a peer");
+            return Results.Empty;
+        }
+        finally
+        {
+            await Disconnect(session, connectionId);
+        }
+    }
+
+    /// <summary>The problem to answer before anything is touched: 404 for a malformed id, 401 for a missing, wrong or expired token.</summary>
+    public IResult? Refuse(string sessionId, string? token)
+    {
+        if (!SessionIds.IsWellFormed(sessionId))
+        {
+            return ApiProblem.NotFound($"No session '{sessionId}'.");
+        }
+
+        return tokens.Check(sessionId, token) switch
+        {
+            SessionTokenCheck.Valid => null,
+            SessionTokenCheck.Expired => Unauthorized("token_expired", "The connect token has expired."),
+            SessionTokenCheck.Missing => Unauthorized("token_required", "Connect with the session's connectUrl: it carries a ?token=."),
+            _ => Unauthorized("invalid_token", "The connect token is not valid for this session."),
+        };
+    }
+
+    public static ApiProblem NotActive(string sessionId, SessionStatus status) => status == SessionStatus.Ended
+        ? new ApiProblem(StatusCodes.Status404NotFound, "session_ended", "Not found", $"Session '{sessionId}' has ended.")
+        : ApiProblem.NotFound($"No session '{sessionId}'.");
+
+    private static ApiProblem Unauthorized(string code, string detail) =>
+        new(StatusCodes.Status401Unauthorized, code, "Unauthorized", detail);
+
+    private static Uri BrowserUri(Pods.PodLease pod, string? targetId) => targetId is null
+        ? new Uri(pod.CdpWebSocketUrl)
+        : new Uri(new Uri(pod.CdpHttpUrl.Replace("http://", "ws://", StringComparison.OrdinalIgnoreCase).Replace("https://", "wss://", StringComparison.OrdinalIgnoreCase)), $"/devtools/page/{targetId}");
+
+    private async Task<GatewayClose?> WhyBrowserWent(ISessionGrain session)
+    {
+        try
+        {
+            return await session.Get() is { Status: SessionStatus.Ended, EndReason: { } reason } ? CloseCodes.For(reason) : null;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Gateway could not ask session {SessionId} why its browser went", session.GetPrimaryKeyString());
+            return null;
+        }
+    }
+
+    private async Task Disconnect(ISessionGrain session, string connectionId)
+    {
+        try
+        {
+            await session.Disconnect(connectionId);
+        }
+        catch (Exception ex)
+        {
+            // The session's idle clock then starts only when it next hears from a client or ends by its deadline.
+            logger.LogWarning(ex, "Gateway could not tell session {SessionId} that connection {ConnectionId} closed", session.GetPrimaryKeyString(), connectionId);
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,128}$")]
+    private static partial Regex TargetId();
+}
