@@ -57,7 +57,12 @@ public sealed class SiloFailureTests(PostgresServer postgres, ITestOutputHelper 
                 var customer = customers[random.Next(customers.Count)];
                 var sessionId = SessionIds.New();
                 var session = grains.GetGrain<ISessionGrain>(sessionId);
-                var result = await Retry(() => session.Start(new SessionRequest(customer.GetPrimaryKeyString())));
+                // No browser (the pool's silo died under the call) is a 503 to a client: it retries, and the refunded hold is taken again.
+                var result = await Retry(async () =>
+                {
+                    var attempt = await session.Start(new SessionRequest(customer.GetPrimaryKeyString()));
+                    return attempt.Outcome == SessionStartOutcome.NoBrowserAvailable ? throw new TimeoutException("no browser yet") : attempt;
+                });
                 Assert.True(result.Succeeded, result.Outcome.ToString());
                 started[sessionId] = customer.GetPrimaryKeyString();
                 var ended = await Retry(() => session.End(EndReason.Client));

@@ -26,6 +26,8 @@ public sealed class ProductOnPostgres(string connectionString) : WebApplicationF
         builder.UseSetting("UFBrowsers:Silo:GatewayPort", FreePort.Next().ToString());
         builder.UseSetting("UFBrowsers:Silo:ClusterId", "restart-" + Guid.NewGuid().ToString("N")[..8]);
         builder.UseSetting("UFBrowsers:Operator:Token", OperatorToken);
+        // A fixed key, as every production replica has, so connect URLs stay valid across a restart.
+        builder.UseSetting("UFBrowsers:Gateway:SigningKey", "cluster-tests-gateway-signing-key-0123456789");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.ConfigureTestServices(services => services.AddSingleton<IPodProvider>(Pods));
     }
