@@ -47,13 +47,18 @@ internal static class ControlPlaneBenchmark
             var result = await load.RunAsync(TimeSpan.FromSeconds(options.Seconds));
             runs.Add(result);
             Console.WriteLine($"[{storage}] run {run}: create p50 {P(result, 50):F2} ms, p99 {P(result, 99):F2} ms; " +
-                              $"{result.PairsPerSecond:F0} pairs/s ({result.Pairs} pairs, {result.Failures} failures)");
+                              $"{result.PairsPerSecond:F0} pairs/s ({result.Pairs} pairs, {result.Failures} failures); {result.CpuMsPerPair:F2} CPU ms per pair");
         }
 
         Console.WriteLine($"[{storage}] median of {runs.Count} runs: create p50 {Percentiles.Median(runs.Select(r => P(r, 50))):F2} ms, " +
                           $"p99 {Percentiles.Median(runs.Select(r => P(r, 99))):F2} ms; " +
-                          $"{Percentiles.Median(runs.Select(r => r.PairsPerSecond)):F0} start+end pairs/s; failures {runs.Sum(r => r.Failures)}");
+                          $"{Percentiles.Median(runs.Select(r => r.PairsPerSecond)):F0} start+end pairs/s; {Percentiles.Median(runs.Select(r => r.CpuMsPerPair)):F2} CPU ms per pair " +
+                          $"(process, clients included); failures {runs.Sum(r => r.Failures)}; load average {LoadAverage()}");
     }
+
+    /// <summary>The 1-minute load average, to show how busy the shared machine was.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
     private static double P(RunResult result, double percentile) => Percentiles.Of(result.CreateLatenciesMs, percentile);
 }

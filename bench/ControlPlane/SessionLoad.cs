@@ -16,6 +16,7 @@ internal sealed class SessionLoad(HttpClient http, IReadOnlyList<BenchCustomer> 
         var latencies = new List<double>[clients];
         var pairs = new long[clients];
         var failures = new long[clients];
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
         var deadline = stopwatch.Elapsed + duration;
         await Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
@@ -37,8 +38,9 @@ internal sealed class SessionLoad(HttpClient http, IReadOnlyList<BenchCustomer> 
             }
         })));
         var elapsed = stopwatch.Elapsed;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var all = latencies.SelectMany(l => l).Order().ToList();
-        return new RunResult(all, pairs.Sum(), failures.Sum(), elapsed);
+        return new RunResult(all, pairs.Sum(), failures.Sum(), elapsed, cpu);
     }
 
     private async Task<string?> CreateAsync(BenchCustomer customer)
