@@ -6,7 +6,10 @@ using UFBrowsers.TestSupport;
 
 namespace UFBrowsers.Bench.Drills;
 
-/// <summary>HTTP session traffic on a pod provider that fails 20% of starts and kills 5% of browsers mid-session.</summary>
+/// <summary>
+/// HTTP session traffic on a pod provider that fails 20% of starts and kills 5% of browsers mid-session. The pool keeps no
+/// warm pods, so every session waits for its own pod and a failed start reaches the client as a 503 (hold refunded).
+/// </summary>
 internal static class FlakyPodsDrill
 {
     private const string Name = "flaky-pods";
@@ -15,7 +18,7 @@ internal static class FlakyPodsDrill
     {
         var pods = new FakePodProvider();
         FlakyPodProvider? flaky = null;
-        await using var host = await BenchApiHost.StartAsync(BenchSettings.ForSilo("Memory", warmTarget: 4),
+        await using var host = await BenchApiHost.StartAsync(BenchSettings.ForSilo("Memory", warmTarget: 0),
             sp => flaky = new FlakyPodProvider(pods, sp.GetRequiredService<IPodLossReporter>(), failShare: 0.20, killShare: 0.05));
         var (customers, keys) = await ApiDrillSetup.CustomersAsync(host, 32);
         using var http = host.NewClient();
