@@ -24,6 +24,9 @@ public sealed class SessionGrain(
     /// </summary>
     private const string MeterReminder = "meter";
 
+    /// <summary>How soon a meter that failed (storage or the customer unreachable) runs again, rather than at the next reminder a minute on.</summary>
+    private static readonly TimeSpan MeterRetryDelay = TimeSpan.FromSeconds(5);
+
     private IGrainTimer? _meterTimer;
 
     private SessionState S => state.State;
@@ -249,10 +252,29 @@ public sealed class SessionGrain(
         var now = clock.GetUtcNow();
         var nextMinute = S.CreatedAt + SessionBilling.NextMinuteBoundary(now - S.CreatedAt);
         var due = Min(nextMinute, S.ExpiresAt) - now;
+        StartMeterTimer(due < TimeSpan.Zero ? TimeSpan.Zero : due);
+    }
+
+    private void StartMeterTimer(TimeSpan due)
+    {
         _meterTimer?.Dispose();
         _meterTimer = this.RegisterGrainTimer(
-            _ => Meter(),
-            new GrainTimerCreationOptions { DueTime = due < TimeSpan.Zero ? TimeSpan.Zero : due, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+            _ => MeterOrRetry(),
+            new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+    }
+
+    /// <summary>The timer is one-shot: without this, a session whose deadline passes while PostgreSQL is down stays active until the reminder.</summary>
+    private async Task MeterOrRetry()
+    {
+        try
+        {
+            await Meter();
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Session {SessionId} could not be metered; trying again in {Delay}", SessionId, MeterRetryDelay);
+            StartMeterTimer(MeterRetryDelay);
+        }
     }
 
     private SessionView View()
