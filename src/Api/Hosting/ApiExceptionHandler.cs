@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace UFBrowsers.Api.Hosting;
 
 /// <summary>
-/// Turns exceptions into problem details: unreadable input is 400, a dependency that fails (a silo,
+/// Turns exceptions into problem details: unreadable input is 400 (415 for a charset that is not JSON's), a dependency that fails (a silo,
 /// storage) is 503 with Retry-After, anything else 500. Only the 400 repeats the exception's message,
 /// which there names the parameter that could not be read; the others may carry internal details.
 /// </summary>
@@ -18,6 +18,12 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         var (status, code, title, detail) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, "invalid_request", "Bad request", bad.Message),
+            // ASP.NET Core's JSON body reader throws this (not a BadHttpRequestException) for a charset it cannot decode, e.g. utf-7.
+            InvalidOperationException when exception.TargetSite?.DeclaringType == typeof(HttpRequestJsonExtensions) =>
+                (StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Unsupported media type", "The request body must be JSON in UTF-8."),
+            // The Orleans dashboard's silo pages parse the silo address from the path inside a grain activation and fail with a FormatException.
+            _ when httpContext.Request.Path.StartsWithSegments("/dashboard") && Caused<FormatException>(exception) =>
+                (StatusCodes.Status400BadRequest, "invalid_request", "Bad request", "The path does not name a silo."),
             _ when IsDependencyFailure(exception) => (StatusCodes.Status503ServiceUnavailable, "service_unavailable",
                 "Service unavailable", "A backing service did not answer; nothing was changed. Retry later."),
             _ => (StatusCodes.Status500InternalServerError, "internal_error", "Internal server error", "An unexpected error occurred."),
@@ -40,6 +46,19 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             Exception = exception,
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail, Extensions = { ["code"] = code } },
         });
+    }
+
+    private static bool Caused<T>(Exception exception) where T : Exception
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is T)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A silo, the database or the network failed somewhere under the grain call, not the request itself.</summary>

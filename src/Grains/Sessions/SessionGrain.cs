@@ -26,6 +26,9 @@ public sealed class SessionGrain(
     /// </summary>
     private const string MeterReminder = "meter";
 
+    /// <summary>How soon a meter that failed (storage or the customer unreachable) runs again, rather than at the next reminder a minute on.</summary>
+    private static readonly TimeSpan MeterRetryDelay = TimeSpan.FromSeconds(5);
+
     private IGrainTimer? _meterTimer;
 
     /// <summary>Who to tell when the session ends, by connection. In memory only: after a move to another silo the gateway still learns of the end when the pod's socket closes.</summary>
@@ -371,10 +374,29 @@ public sealed class SessionGrain(
         wake = S.FirstConnectDeadline is { } firstConnect ? Min(wake, firstConnect) : wake;
         wake = S.IdleDeadline is { } idle ? Min(wake, idle) : wake;
         var due = wake - now;
+        StartMeterTimer(due < TimeSpan.Zero ? TimeSpan.Zero : due);
+    }
+
+    private void StartMeterTimer(TimeSpan due)
+    {
         _meterTimer?.Dispose();
         _meterTimer = this.RegisterGrainTimer(
-            _ => Meter(),
-            new GrainTimerCreationOptions { DueTime = due < TimeSpan.Zero ? TimeSpan.Zero : due, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+            _ => MeterOrRetry(),
+            new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+    }
+
+    /// <summary>The timer is one-shot: without this, a session whose deadline passes while PostgreSQL is down stays active until the reminder.</summary>
+    private async Task MeterOrRetry()
+    {
+        try
+        {
+            await Meter();
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Session {SessionId} could not be metered; trying again in {Delay}", SessionId, MeterRetryDelay);
+            StartMeterTimer(MeterRetryDelay);
+        }
     }
 
     private SessionView View()

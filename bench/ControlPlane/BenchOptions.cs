@@ -1,0 +1,20 @@
+using System.Globalization;
+
+namespace UFBrowsers.Bench.ControlPlane;
+
+/// <summary>Command line: <c>[memory|postgres|footprint|all] [--runs N] [--seconds N] [--clients N] [--customers N] [--sessions N]</c>.</summary>
+internal sealed record BenchOptions(string Command, int Runs, int Seconds, int WarmupSeconds, int Clients, int Customers, int Sessions)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        var command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
+        int Value(string name, int fallback)
+        {
+            var i = Array.IndexOf(args, "--" + name);
+            return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+        }
+
+        return new BenchOptions(command, Value("runs", 5), Value("seconds", 10), Value("warmup", 5), Value("clients", 16),
+            Value("customers", 256), Value("sessions", 100_000));
+    }
+}
