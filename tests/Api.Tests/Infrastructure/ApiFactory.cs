@@ -58,20 +58,7 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
     public async Task<TestTenant> NewTenant(long credits = 100, string plan = "professional", bool active = true, bool provisioned = true)
     {
         using var op = Operator();
-        var id = "cus-" + Guid.NewGuid().ToString("N")[..12];
-        var created = await op.PostAsJsonAsync("/admin/customers", new { id, name = "Tenant " + id, plan });
-        created.EnsureSuccessStatusCode();
-        var apiKey = (await created.Content.ReadFromJsonAsync<JsonNode>())!["apiKey"]!["key"]!.GetValue<string>();
-
-        var status = active ? "active" : "none";
-        (await op.PutAsJsonAsync($"/admin/customers/{id}/subscription", new { status, tenantProvisioned = provisioned })).EnsureSuccessStatusCode();
-        if (credits > 0)
-        {
-            using var grant = new HttpRequestMessage(HttpMethod.Post, $"/admin/customers/{id}/credits") { Content = JsonContent.Create(new { amount = credits, reason = "test grant" }) };
-            grant.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-            (await op.SendAsync(grant)).EnsureSuccessStatusCode();
-        }
-
+        var (id, apiKey) = await OperatorApi.NewCustomer(op, credits, plan, active, provisioned);
         return new TestTenant(id, apiKey, WithKey(apiKey));
     }
 

@@ -50,14 +50,6 @@ public sealed class ProductOnPostgres(string connectionString) : WebApplicationF
     public async Task<(string Id, string ApiKey)> NewCustomer(long credits)
     {
         using var op = Operator();
-        var id = "cus-" + Guid.NewGuid().ToString("N")[..12];
-        var created = await op.PostAsJsonAsync("/admin/customers", new { id, name = id, plan = "professional" });
-        created.EnsureSuccessStatusCode();
-        var key = (await created.Content.ReadFromJsonAsync<JsonNode>())!["apiKey"]!["key"]!.GetValue<string>();
-        (await op.PutAsJsonAsync($"/admin/customers/{id}/subscription", new { status = "active", tenantProvisioned = true })).EnsureSuccessStatusCode();
-        using var grant = new HttpRequestMessage(HttpMethod.Post, $"/admin/customers/{id}/credits") { Content = JsonContent.Create(new { amount = credits, reason = "test grant" }) };
-        grant.Headers.Add("Idempotency-Key", "grant-" + id);
-        (await op.SendAsync(grant)).EnsureSuccessStatusCode();
-        return (id, key);
+        return await OperatorApi.NewCustomer(op, credits);
     }
 }

@@ -46,14 +46,6 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["UFBrowsers:Billing:Plans:professional:MonthlyPriceCents"] = "4900",
-                ["UFBrowsers:Billing:Plans:professional:CreditsPerPeriod"] = "5000",
-                ["UFBrowsers:Billing:Plans:professional:ConcurrencyLimit"] = "10",
-                ["UFBrowsers:Billing:Plans:professional:MaxSessionMinutes"] = "60",
-                ["UFBrowsers:Billing:Plans:starter:MonthlyPriceCents"] = "900",
-                ["UFBrowsers:Billing:Plans:starter:CreditsPerPeriod"] = "500",
-                ["UFBrowsers:Billing:Plans:starter:ConcurrencyLimit"] = "2",
-                ["UFBrowsers:Billing:Plans:starter:MaxSessionMinutes"] = "5",
                 // Off by default here so billing tests can move time without connecting; timer tests set them per request.
                 ["UFBrowsers:Sessions:FirstConnectTimeoutSeconds"] = "0",
                 ["UFBrowsers:Sessions:IdleTimeoutSeconds"] = "0",
@@ -62,7 +54,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 ["UFBrowsers:Pods:NodePools:default:MaxPods"] = "1000",
                 ["UFBrowsers:Pods:NodePools:gpu:WarmTarget"] = "0",
                 ["UFBrowsers:Pods:NodePools:gpu:MaxPods"] = "1000",
-            }).Build();
+            }).AddInMemoryCollection(TestPlans.Configuration).Build();
 
             siloBuilder.AddUFBrowsersMemoryStorage();
             siloBuilder.Services.AddUFBrowsersGrainServices(configuration);

@@ -6,6 +6,8 @@ using UFBrowsers.Grains;
 using UFBrowsers.Silo.Hosting;
 using UFBrowsers.Silo.Kubernetes;
 
+using UFBrowsers.TestSupport;
+
 namespace UFBrowsers.Kubernetes.Tests.Infrastructure;
 
 /// <summary>
@@ -53,14 +55,6 @@ public sealed class KubernetesClusterFixture : IAsyncLifetime
         {
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["UFBrowsers:Billing:Plans:professional:MonthlyPriceCents"] = "4900",
-                ["UFBrowsers:Billing:Plans:professional:CreditsPerPeriod"] = "5000",
-                ["UFBrowsers:Billing:Plans:professional:ConcurrencyLimit"] = "10",
-                ["UFBrowsers:Billing:Plans:professional:MaxSessionMinutes"] = "60",
-                ["UFBrowsers:Billing:Plans:starter:MonthlyPriceCents"] = "900",
-                ["UFBrowsers:Billing:Plans:starter:CreditsPerPeriod"] = "500",
-                ["UFBrowsers:Billing:Plans:starter:ConcurrencyLimit"] = "2",
-                ["UFBrowsers:Billing:Plans:starter:MaxSessionMinutes"] = "5",
                 ["UFBrowsers:Pods:DefaultNodePool"] = "default",
                 ["UFBrowsers:Pods:NodePools:default:WarmTarget"] = "1",
                 ["UFBrowsers:Pods:NodePools:default:MaxPods"] = "20",
@@ -75,7 +69,7 @@ public sealed class KubernetesClusterFixture : IAsyncLifetime
                 ["UFBrowsers:Kubernetes:Pods:StartTimeout"] = "00:00:10",
                 ["UFBrowsers:Kubernetes:Reconciler:Enabled"] = "false",
                 ["UFBrowsers:Kubernetes:Reconciler:GracePeriod"] = "00:01:00",
-            }).Build();
+            }).AddInMemoryCollection(TestPlans.Configuration).Build();
 
             siloBuilder.AddUFBrowsersMemoryStorage();
             siloBuilder.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
