@@ -14,7 +14,7 @@ internal sealed record BenchOptions(string Command, int Runs, int Seconds, int W
             return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
         }
 
-        return new BenchOptions(command, Value("runs", 5), Value("seconds", 10), Value("warmup", 5), Value("clients", 16),
+        return new BenchOptions(command, Value("runs", 5), Value("seconds", 10), Value("warmup", 30), Value("clients", 16),
             Value("customers", 256), Value("sessions", 100_000));
     }
 }

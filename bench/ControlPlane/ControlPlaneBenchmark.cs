@@ -47,7 +47,7 @@ internal static class ControlPlaneBenchmark
             var result = await load.RunAsync(TimeSpan.FromSeconds(options.Seconds));
             runs.Add(result);
             Console.WriteLine($"[{storage}] run {run}: create p50 {P(result, 50):F2} ms, p99 {P(result, 99):F2} ms; " +
-                              $"{result.PairsPerSecond:F0} pairs/s ({result.Pairs} pairs, {result.Failures} failures); {result.CpuMsPerPair:F2} CPU ms per pair");
+                              $"{result.PairsPerSecond:F0} pairs/s ({result.Pairs} pairs, {result.Failures} failures); {result.CpuMsPerPair:F2} CPU ms per pair; {result.MethodsCompiled} methods JIT-compiled during the run");
         }
 
         Console.WriteLine($"[{storage}] median of {runs.Count} runs: create p50 {Percentiles.Median(runs.Select(r => P(r, 50))):F2} ms, " +

@@ -17,6 +17,7 @@ internal sealed class SessionLoad(HttpClient http, IReadOnlyList<BenchCustomer> 
         var pairs = new long[clients];
         var failures = new long[clients];
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var compiledBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
         var stopwatch = Stopwatch.StartNew();
         var deadline = stopwatch.Elapsed + duration;
         await Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
@@ -40,7 +41,7 @@ internal sealed class SessionLoad(HttpClient http, IReadOnlyList<BenchCustomer> 
         var elapsed = stopwatch.Elapsed;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var all = latencies.SelectMany(l => l).Order().ToList();
-        return new RunResult(all, pairs.Sum(), failures.Sum(), elapsed, cpu);
+        return new RunResult(all, pairs.Sum(), failures.Sum(), elapsed, cpu, System.Runtime.JitInfo.GetCompiledMethodCount() - compiledBefore);
     }
 
     private async Task<string?> CreateAsync(BenchCustomer customer)

@@ -10,6 +10,8 @@ using UFBrowsers.Grains.Queue;
 using UFBrowsers.Grains.Sessions;
 using System.Net;
 using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 using UFBrowsers.Silo.Payments;
 using UFBrowsers.Silo.Persistence;
 using UFBrowsers.Silo.Persistence.Memory;
@@ -103,6 +105,10 @@ public static class UFBrowsersSiloBuilderExtensions
         services.AddMetrics();
         services.TryAddSingleton<UFBrowsersMetrics>();
         services.AddStripe(configuration);
+        // Grain state is stored with the Orleans binary serializer (the [GenerateSerializer]/[Id] contracts on the state
+        // classes) rather than the provider default, Newtonsoft JSON: smaller rows and several times less CPU per write.
+        services.TryAddKeyedSingleton<IGrainStorageSerializer>(
+            StorageNames.Grains, (provider, _) => new OrleansGrainStorageSerializer(provider.GetRequiredService<Serializer>()));
         return services;
     }
 }
