@@ -1,3 +1,4 @@
+using Orleans.Core.Internal;
 using UFBrowsers.Customers;
 using UFBrowsers.Grains.Tests.Infrastructure;
 using UFBrowsers.Pods;
@@ -31,6 +32,27 @@ public sealed class SessionGrainTests(ClusterFixture fixture)
         var hold = (await customer.Ledger())[0];
         Assert.Equal((LedgerEntryKind.Hold, -1L, 9L, result.Session.Id), (hold.Kind, hold.Amount, hold.BalanceAfter, hold.SessionId));
         Assert.Equal(1, (await customer.GetAccount())!.SessionsInUse);
+    }
+
+    [Fact]
+    public async Task A_customer_reactivated_mid_session_still_knows_its_active_session_and_what_it_paid()
+    {
+        var customer = await TestCustomers.Active(Grains, credits: 10);
+        var (session, result) = await Start(customer);
+        fixture.Time.Advance(TimeSpan.FromSeconds(61));
+        await session.Meter();
+
+        await customer.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        var account = await customer.GetAccount();
+        fixture.Time.Advance(TimeSpan.FromSeconds(30));
+        var ended = await session.End(EndReason.Client);
+
+        Assert.Equal((1, 8L), (account!.SessionsInUse, account.Balance));
+        Assert.Equal((2L, 8L), (ended!.CreditsCharged, ended.Balance));
+        var listed = Assert.Single((await customer.ListSessions(SessionStatus.Ended, 10, null)).Sessions);
+        Assert.Equal((result.Session!.Id, 2L), (listed.SessionId, listed.CreditsCharged));
+        Assert.Equal(0, (await customer.GetAccount())!.SessionsInUse);
+        await AssertBalanceIsSumOfLedger(customer, 8);
     }
 
     [Theory]

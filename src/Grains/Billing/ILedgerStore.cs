@@ -1,11 +1,13 @@
 using UFBrowsers.Customers;
+using UFBrowsers.Sessions;
 
 namespace UFBrowsers.Grains.Billing;
 
 /// <summary>
-/// Where ledger entries live. It is the source of truth for money: the CustomerGrain caches the balance
-/// and the last entry id, and rebuilds them from here when it activates. Entries are append-only and
-/// unique per customer by id and by idempotency key.
+/// Where ledger entries live, with the record of every session they bill. It is the source of truth for money: the
+/// CustomerGrain caches the balance, the last entry id and its active sessions, and rebuilds them from here when it
+/// activates. Entries are append-only and unique per customer by id and by idempotency key. A session's record changes
+/// in the same transaction as the entry that opens, settles or cancels it, so the two never disagree after a crash.
 /// </summary>
 public interface ILedgerStore
 {
@@ -25,4 +27,27 @@ public interface ILedgerStore
 
     /// <summary>Count and sum of all the customer's entries, computed by the store itself (for audits).</summary>
     Task<LedgerTotals> TotalsAsync(string customerId);
+
+    /// <summary>
+    /// Appends the session's <paramref name="hold"/> and records the session as active, both or neither. When the hold's
+    /// idempotency key was used before, the existing entry is returned and nothing is written.
+    /// </summary>
+    Task<LedgerAppendResult> OpenSessionAsync(string customerId, string sessionId, LedgerEntry hold);
+
+    /// <summary>
+    /// Records an active session as ended, charged <paramref name="creditsCharged"/> in all, and appends its final charge or
+    /// refund if there is one; both or neither. Closing a session that is not active changes nothing.
+    /// </summary>
+    Task<LedgerAppendResult?> CloseSessionAsync(string customerId, string sessionId, long creditsCharged, LedgerEntry? final);
+
+    /// <summary>Forgets a session that never got a browser and appends the refund of its hold if there is one; both or neither.</summary>
+    Task<LedgerAppendResult?> CancelSessionAsync(string customerId, string sessionId, LedgerEntry? refund);
+
+    /// <summary>The customer's active sessions and the credits each has paid so far (the negated sum of its entries).</summary>
+    Task<IReadOnlyDictionary<string, long>> ActiveSessionsAsync(string customerId);
+
+    Task<SessionSummary?> FindSessionAsync(string customerId, string sessionId);
+
+    /// <summary>Sessions newest first with sequence below <paramref name="before"/>, optionally of one status.</summary>
+    Task<SessionPage> SessionPageAsync(string customerId, SessionStatus? status, int limit, long? before);
 }

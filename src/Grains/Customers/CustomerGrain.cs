@@ -8,10 +8,10 @@ using UFBrowsers.Tenants;
 namespace UFBrowsers.Grains.Customers;
 
 /// <summary>
-/// One customer. Money lives in the ledger store (the source of truth); this grain is its single writer
-/// and caches the balance and last entry id, reloaded on activation. Every change is appended under an
-/// idempotency key before the grain's own state is written, so a crash between the two is repaired by
-/// the retry: the append finds its entry already there and the state catches up.
+/// One customer. Money and session records live in the ledger store (the source of truth); this grain is its single
+/// writer and caches the balance, the last entry id and the active sessions with what each has paid, reloaded on
+/// activation. Every change is appended under an idempotency key, so a retry after a crash finds its entry already
+/// there. The grain's own state holds only the profile (name, plan, subscription), written when that changes.
 /// </summary>
 public sealed class CustomerGrain(
     [PersistentState("customer", StorageNames.Grains)] IPersistentState<CustomerState> state,
@@ -23,6 +23,9 @@ public sealed class CustomerGrain(
     private long _balance;
     private long _lastEntryId;
 
+    /// <summary>Running sessions and what each has paid so far (hold plus minutes).</summary>
+    private Dictionary<string, long> _activeSessions = new(StringComparer.Ordinal);
+
     private CustomerState S => state.State;
 
     private string CustomerId => this.GetPrimaryKeyString();
@@ -32,6 +35,7 @@ public sealed class CustomerGrain(
         var last = await ledger.LastAsync(CustomerId);
         _balance = last?.BalanceAfter ?? 0;
         _lastEntryId = last?.Id ?? 0;
+        _activeSessions = new Dictionary<string, long>(await ledger.ActiveSessionsAsync(CustomerId), StringComparer.Ordinal);
     }
 
     public async Task<Account> Create(string name, string plan)
@@ -125,7 +129,7 @@ public sealed class CustomerGrain(
     }
 
     public Task<SessionPage> ListSessions(SessionStatus? status, int limit, long? before) =>
-        Task.FromResult(S.Sessions.Page(status, limit, before));
+        ledger.SessionPageAsync(CustomerId, status, limit, before);
 
     public async Task<SessionAdmission> AdmitSession(string sessionId, string holdKey)
     {
@@ -134,29 +138,28 @@ public sealed class CustomerGrain(
             return Admission(SessionAdmissionOutcome.UnknownCustomer);
         }
 
-        if (S.ActiveSessions.ContainsKey(sessionId))
+        // Admitted before (the session's start is being retried): its hold and record were written together.
+        if (_activeSessions.ContainsKey(sessionId))
         {
             return Admission(SessionAdmissionOutcome.Admitted);
         }
 
         var outcome = CheckAdmission();
-        // A refusal must not strand a hold written before a crash: if the hold exists, the session was admitted.
-        if (outcome != SessionAdmissionOutcome.Admitted && await ledger.FindAsync(CustomerId, holdKey) is null)
+        if (outcome != SessionAdmissionOutcome.Admitted)
         {
             return Admission(outcome);
         }
 
-        await Post(LedgerEntryKind.Hold, -SessionBilling.HoldCredits, sessionId, "session hold (first minute)", holdKey);
-        S.ActiveSessions[sessionId] = SessionBilling.HoldCredits;
-        S.Sessions.Add(sessionId, clock.GetUtcNow());
-        await WriteState();
+        var hold = Draft(LedgerEntryKind.Hold, -SessionBilling.HoldCredits, sessionId, "session hold (first minute)", holdKey);
+        Cached(await WriteToStore(() => ledger.OpenSessionAsync(CustomerId, sessionId, hold)));
+        _activeSessions[sessionId] = SessionBilling.HoldCredits;
         return Admission(SessionAdmissionOutcome.Admitted);
     }
 
     public async Task<DebitResult> PayMinute(string sessionId, long minute)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(minute, 2);
-        if (!S.ActiveSessions.TryGetValue(sessionId, out var paid))
+        if (!_activeSessions.TryGetValue(sessionId, out var paid))
         {
             return new DebitResult(false, _balance);
         }
@@ -174,55 +177,49 @@ public sealed class CustomerGrain(
         }
 
         await Post(LedgerEntryKind.Charge, -SessionBilling.CreditsPerMinute, sessionId, $"session minute {minute}", key);
-        S.ActiveSessions[sessionId] = minute;
-        await WriteState();
+        _activeSessions[sessionId] = minute;
         return new DebitResult(true, _balance);
     }
 
     public async Task<SessionSettlement> SettleSession(string sessionId, long totalCredits, string idempotencyKey)
     {
-        if (!S.ActiveSessions.TryGetValue(sessionId, out var paid))
+        if (!_activeSessions.TryGetValue(sessionId, out var paid))
         {
             // Already settled: answer with what was recorded then.
-            return new SessionSettlement(S.Sessions.Find(sessionId)?.CreditsCharged ?? 0, _balance);
+            return new SessionSettlement((await ledger.FindSessionAsync(CustomerId, sessionId))?.CreditsCharged ?? 0, _balance);
         }
 
         var delta = totalCredits - paid;
-        if (delta > 0)
+        // Minutes used but not prepaid (a late timer) are charged only as far as the balance goes.
+        var charge = Math.Min(delta, _balance);
+        var final = delta > 0 && charge > 0 ? Draft(LedgerEntryKind.Charge, -charge, sessionId, "session final charge", idempotencyKey)
+            : delta < 0 ? Draft(LedgerEntryKind.Refund, -delta, sessionId, "unused prepaid minute", idempotencyKey)
+            : null;
+        var charged = paid - (final?.Amount ?? 0);
+        if (await WriteToStore(() => ledger.CloseSessionAsync(CustomerId, sessionId, charged, final)) is { } written)
         {
-            // Minutes used but not prepaid (a late timer) are charged only as far as the balance goes.
-            var charge = Math.Min(delta, _balance);
-            if (charge > 0)
-            {
-                paid -= (await Post(LedgerEntryKind.Charge, -charge, sessionId, "session final charge", idempotencyKey)).Amount;
-            }
-        }
-        else if (delta < 0)
-        {
-            paid -= (await Post(LedgerEntryKind.Refund, -delta, sessionId, "unused prepaid minute", idempotencyKey)).Amount;
+            // A replayed entry (written before a crash) is what was charged, whatever this call computed.
+            charged = paid - Cached(written).Amount;
         }
 
-        S.ActiveSessions.Remove(sessionId);
-        S.Sessions.MarkEnded(sessionId, paid);
-        await WriteState();
-        return new SessionSettlement(paid, _balance);
+        _activeSessions.Remove(sessionId);
+        return new SessionSettlement(charged, _balance);
     }
 
     public async Task<long> CancelAdmission(string sessionId, string refundKey)
     {
-        if (!S.ActiveSessions.TryGetValue(sessionId, out var paid))
+        if (!_activeSessions.TryGetValue(sessionId, out var paid))
         {
             return _balance;
         }
 
-        if (paid > 0)
+        var refund = paid > 0 ? Draft(LedgerEntryKind.Refund, paid, sessionId, "no browser available: hold refunded", refundKey) : null;
+        if (await WriteToStore(() => ledger.CancelSessionAsync(CustomerId, sessionId, refund)) is { } written)
         {
-            await Post(LedgerEntryKind.Refund, paid, sessionId, "no browser available: hold refunded", refundKey);
+            Cached(written);
         }
 
-        S.ActiveSessions.Remove(sessionId);
-        S.Sessions.Remove(sessionId);
-        await WriteState();
+        _activeSessions.Remove(sessionId);
         return _balance;
     }
 
@@ -230,7 +227,7 @@ public sealed class CustomerGrain(
     {
         var totals = await ledger.TotalsAsync(CustomerId);
         var last = await ledger.LastAsync(CustomerId);
-        return new LedgerAudit(CustomerId, _balance, totals.Sum, totals.Entries, last?.BalanceAfter ?? 0, S.ActiveSessions.Count);
+        return new LedgerAudit(CustomerId, _balance, totals.Sum, totals.Entries, last?.BalanceAfter ?? 0, _activeSessions.Count);
     }
 
     public async Task<long> StartCreditPeriod(long credits, string reason, string periodKey)
@@ -257,19 +254,17 @@ public sealed class CustomerGrain(
     /// <summary>Appends to the ledger store, then moves the cached balance to what the store holds.</summary>
     private async Task<LedgerEntry> Post(LedgerEntryKind kind, long amount, string? sessionId, string reason, string idempotencyKey)
     {
-        var draft = new LedgerEntry(_lastEntryId + 1, kind, amount, _balance + amount, sessionId, reason, clock.GetUtcNow(), idempotencyKey);
-        LedgerAppendResult result;
-        try
-        {
-            result = await ledger.AppendAsync(CustomerId, draft);
-        }
-        catch
-        {
-            // The store may or may not have the entry: start again from it rather than from this activation's cache.
-            DeactivateOnIdle();
-            throw;
-        }
+        var draft = Draft(kind, amount, sessionId, reason, idempotencyKey);
+        return Cached(await WriteToStore(() => ledger.AppendAsync(CustomerId, draft)));
+    }
 
+    /// <summary>The next entry after the cached last one.</summary>
+    private LedgerEntry Draft(LedgerEntryKind kind, long amount, string? sessionId, string reason, string idempotencyKey) =>
+        new(_lastEntryId + 1, kind, amount, _balance + amount, sessionId, reason, clock.GetUtcNow(), idempotencyKey);
+
+    /// <summary>Moves the cached balance and last entry id to an entry the store has just written.</summary>
+    private LedgerEntry Cached(LedgerAppendResult result)
+    {
         if (result.Created)
         {
             _lastEntryId = result.Entry.Id;
@@ -277,6 +272,20 @@ public sealed class CustomerGrain(
         }
 
         return result.Entry;
+    }
+
+    private async Task<T> WriteToStore<T>(Func<Task<T>> write)
+    {
+        try
+        {
+            return await write();
+        }
+        catch
+        {
+            // The store may or may not have written: start again from it rather than from this activation's cache.
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     private async Task WriteState()
@@ -329,7 +338,7 @@ public sealed class CustomerGrain(
             return SessionAdmissionOutcome.TenantNotProvisioned;
         }
 
-        return S.ActiveSessions.Count >= plan.ConcurrencyLimit
+        return _activeSessions.Count >= plan.ConcurrencyLimit
             ? SessionAdmissionOutcome.ConcurrencyLimitReached
             : SessionAdmissionOutcome.Admitted;
     }
@@ -337,11 +346,11 @@ public sealed class CustomerGrain(
     private SessionAdmission Admission(SessionAdmissionOutcome outcome)
     {
         var plan = S.Exists ? plans.Get(S.Plan) : null;
-        return new SessionAdmission(outcome, _balance, plan?.ConcurrencyLimit ?? 0, S.ActiveSessions.Count, plan?.MaxSessionMinutes ?? 0);
+        return new SessionAdmission(outcome, _balance, plan?.ConcurrencyLimit ?? 0, _activeSessions.Count, plan?.MaxSessionMinutes ?? 0);
     }
 
     private Account ToAccount() => new(
-        CustomerId, S.Name, plans.Get(S.Plan), S.Status, _balance, S.ActiveSessions.Count,
+        CustomerId, S.Name, plans.Get(S.Plan), S.Status, _balance, _activeSessions.Count,
         TenantNamespace.For(CustomerId), S.TenantProvisioned, S.CreatedAt!.Value);
 
     private void EnsureExists()

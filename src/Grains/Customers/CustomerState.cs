@@ -20,12 +20,7 @@ public sealed class CustomerState
     [Id(4)]
     public bool TenantProvisioned { get; set; }
 
-    /// <summary>Running sessions and what each has paid so far (hold plus minutes).</summary>
-    [Id(6)]
-    public Dictionary<string, long> ActiveSessions { get; set; } = new(StringComparer.Ordinal);
-
-    [Id(7)]
-    public SessionIndex Sessions { get; set; } = new();
+    // Ids 6 and 7 held the active sessions and the session index, now in the ledger store: do not reuse them.
 
     public bool Exists => CreatedAt.HasValue;
 }

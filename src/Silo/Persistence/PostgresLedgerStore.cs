@@ -1,31 +1,154 @@
 using Npgsql;
 using UFBrowsers.Customers;
 using UFBrowsers.Grains.Billing;
+using UFBrowsers.Sessions;
 
 namespace UFBrowsers.Silo.Persistence;
 
-/// <summary>The ledger in PostgreSQL (<c>ledger</c> table, migration 0005).</summary>
+/// <summary>
+/// The ledger and the sessions it bills in PostgreSQL (<c>ledger</c>, migration 0005; <c>customer_sessions</c>, 0007).
+/// A session's record and its entry change in one statement (data-modifying CTEs), so both or neither are written.
+/// </summary>
 public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerStore
 {
     private const string Columns = "entry_id, kind, amount, balance_after, session_id, reason, created_at, idempotency_key";
 
-    public async Task<LedgerAppendResult> AppendAsync(string customerId, LedgerEntry entry)
+    /// <summary>Inserts the entry bound to $1..$9 unless its key was used; yields its entry_id and created_at when it was written.</summary>
+    private const string InsertEntry = $"""
+        INSERT INTO ledger (customer_id, {Columns})
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        ON CONFLICT (customer_id, idempotency_key) DO NOTHING
+        RETURNING entry_id, created_at
+        """;
+
+    private const string SessionColumns = "session_id, status, created_at, sequence, credits_charged";
+
+    public Task<LedgerAppendResult> AppendAsync(string customerId, LedgerEntry entry) =>
+        WriteAsync(customerId, entry, $"WITH entry AS ({InsertEntry}) SELECT count(*) FROM entry");
+
+    public Task<LedgerAppendResult> OpenSessionAsync(string customerId, string sessionId, LedgerEntry hold) =>
+        WriteAsync(customerId, hold, $"""
+            WITH entry AS ({InsertEntry}),
+            opened AS (
+                INSERT INTO customer_sessions (customer_id, session_id, status, created_at)
+                SELECT $1, $10, 'active', created_at FROM entry
+                ON CONFLICT (customer_id, session_id) DO NOTHING)
+            SELECT count(*) FROM entry
+            """, sessionId);
+
+    public async Task<LedgerAppendResult?> CloseSessionAsync(string customerId, string sessionId, long creditsCharged, LedgerEntry? final)
     {
-        await using var insert = dataSource.CreateCommand($"""
-            INSERT INTO ledger (customer_id, {Columns})
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            ON CONFLICT (customer_id, idempotency_key) DO NOTHING
+        const string close = """
+            UPDATE customer_sessions SET status = 'ended', credits_charged = $11
+            WHERE customer_id = $1 AND session_id = $10 AND status = 'active'
+            """;
+        if (final is not null)
+        {
+            return await WriteAsync(customerId, final, $"WITH entry AS ({InsertEntry}), closed AS ({close}) SELECT count(*) FROM entry", sessionId, creditsCharged);
+        }
+
+        await using var command = dataSource.CreateCommand(close.Replace("$10", "$2").Replace("$11", "$3"));
+        command.Parameters.AddWithValue(customerId);
+        command.Parameters.AddWithValue(sessionId);
+        command.Parameters.AddWithValue(creditsCharged);
+        await command.ExecuteNonQueryAsync();
+        return null;
+    }
+
+    public async Task<LedgerAppendResult?> CancelSessionAsync(string customerId, string sessionId, LedgerEntry? refund)
+    {
+        const string forget = "DELETE FROM customer_sessions WHERE customer_id = $1 AND session_id = $10";
+        if (refund is not null)
+        {
+            return await WriteAsync(customerId, refund, $"WITH entry AS ({InsertEntry}), forgotten AS ({forget}) SELECT count(*) FROM entry", sessionId);
+        }
+
+        await using var command = dataSource.CreateCommand(forget.Replace("$10", "$2"));
+        command.Parameters.AddWithValue(customerId);
+        command.Parameters.AddWithValue(sessionId);
+        await command.ExecuteNonQueryAsync();
+        return null;
+    }
+
+    public async Task<IReadOnlyDictionary<string, long>> ActiveSessionsAsync(string customerId)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT s.session_id, coalesce(-sum(l.amount), 0)::bigint
+            FROM customer_sessions s
+            LEFT JOIN ledger l ON l.customer_id = s.customer_id AND l.session_id = s.session_id
+            WHERE s.customer_id = $1 AND s.status = 'active'
+            GROUP BY s.session_id
             """);
-        insert.Parameters.AddWithValue(customerId);
-        insert.Parameters.AddWithValue(entry.Id);
-        insert.Parameters.AddWithValue(KindName(entry.Kind));
-        insert.Parameters.AddWithValue(entry.Amount);
-        insert.Parameters.AddWithValue(entry.BalanceAfter);
-        insert.Parameters.AddWithValue((object?)entry.SessionId ?? DBNull.Value);
-        insert.Parameters.AddWithValue(entry.Reason);
-        insert.Parameters.AddWithValue(entry.At.ToUniversalTime());
-        insert.Parameters.AddWithValue(entry.IdempotencyKey);
-        if (await insert.ExecuteNonQueryAsync() == 1)
+        command.Parameters.AddWithValue(customerId);
+        var paid = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            paid[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return paid;
+    }
+
+    public async Task<SessionSummary?> FindSessionAsync(string customerId, string sessionId)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {SessionColumns} FROM customer_sessions WHERE customer_id = $1 AND session_id = $2");
+        command.Parameters.AddWithValue(customerId);
+        command.Parameters.AddWithValue(sessionId);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? ReadSession(reader) : null;
+    }
+
+    public async Task<SessionPage> SessionPageAsync(string customerId, SessionStatus? status, int limit, long? before)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {SessionColumns} FROM customer_sessions
+            WHERE customer_id = $1 AND sequence < $2 AND ($3::text IS NULL OR status = $3)
+            ORDER BY sequence DESC LIMIT $4
+            """);
+        command.Parameters.AddWithValue(customerId);
+        command.Parameters.AddWithValue(before ?? long.MaxValue);
+        command.Parameters.Add(new NpgsqlParameter { Value = status is { } s ? StatusName(s) : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.AddWithValue(limit + 1);
+        var sessions = new List<SessionSummary>(limit + 1);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            sessions.Add(ReadSession(reader));
+        }
+
+        if (sessions.Count <= limit)
+        {
+            return new SessionPage(sessions, null);
+        }
+
+        sessions.RemoveAt(limit);
+        return new SessionPage(sessions, sessions[^1].Sequence);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> (which inserts <paramref name="entry"/> as <see cref="InsertEntry"/> does and counts the
+    /// rows it wrote) with the entry bound to $1..$9 and <paramref name="extra"/> from $10; reads the existing entry back when
+    /// the idempotency key had been used.
+    /// </summary>
+    private async Task<LedgerAppendResult> WriteAsync(string customerId, LedgerEntry entry, string sql, params object[] extra)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue(customerId);
+        command.Parameters.AddWithValue(entry.Id);
+        command.Parameters.AddWithValue(KindName(entry.Kind));
+        command.Parameters.AddWithValue(entry.Amount);
+        command.Parameters.AddWithValue(entry.BalanceAfter);
+        command.Parameters.AddWithValue((object?)entry.SessionId ?? DBNull.Value);
+        command.Parameters.AddWithValue(entry.Reason);
+        command.Parameters.AddWithValue(entry.At.ToUniversalTime());
+        command.Parameters.AddWithValue(entry.IdempotencyKey);
+        foreach (var value in extra)
+        {
+            command.Parameters.AddWithValue(value);
+        }
+
+        if ((long)(await command.ExecuteScalarAsync())! == 1)
         {
             return new LedgerAppendResult(entry, true);
         }
@@ -98,5 +221,14 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
         reader.GetFieldValue<DateTimeOffset>(6),
         reader.GetString(7));
 
+    private static SessionSummary ReadSession(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1) == "active" ? SessionStatus.Active : SessionStatus.Ended,
+        reader.GetFieldValue<DateTimeOffset>(2),
+        reader.GetInt64(3),
+        reader.GetInt64(4));
+
     private static string KindName(LedgerEntryKind kind) => kind.ToString().ToLowerInvariant();
+
+    private static string StatusName(SessionStatus status) => status == SessionStatus.Active ? "active" : "ended";
 }

@@ -1,10 +1,11 @@
 using UFBrowsers.Customers;
 using UFBrowsers.Grains.Billing;
+using UFBrowsers.Sessions;
 using UFBrowsers.Silo.Persistence.Memory;
 
 namespace UFBrowsers.Billing.Tests.Infrastructure;
 
-/// <summary>The in-memory ledger, whose appends can be made to fail as a database outage would.</summary>
+/// <summary>The in-memory ledger, whose writes can be made to fail as a database outage would.</summary>
 public sealed class FailingLedgerStore : ILedgerStore
 {
     private readonly InMemoryLedgerStore _inner = new();
@@ -21,4 +22,20 @@ public sealed class FailingLedgerStore : ILedgerStore
     public Task<LedgerPage> PageAsync(string customerId, int limit, long? before) => _inner.PageAsync(customerId, limit, before);
 
     public Task<LedgerTotals> TotalsAsync(string customerId) => _inner.TotalsAsync(customerId);
+
+    public Task<LedgerAppendResult> OpenSessionAsync(string customerId, string sessionId, LedgerEntry hold) =>
+        FailAppends ? throw new InvalidOperationException("injected ledger outage") : _inner.OpenSessionAsync(customerId, sessionId, hold);
+
+    public Task<LedgerAppendResult?> CloseSessionAsync(string customerId, string sessionId, long creditsCharged, LedgerEntry? final) =>
+        FailAppends ? throw new InvalidOperationException("injected ledger outage") : _inner.CloseSessionAsync(customerId, sessionId, creditsCharged, final);
+
+    public Task<LedgerAppendResult?> CancelSessionAsync(string customerId, string sessionId, LedgerEntry? refund) =>
+        FailAppends ? throw new InvalidOperationException("injected ledger outage") : _inner.CancelSessionAsync(customerId, sessionId, refund);
+
+    public Task<IReadOnlyDictionary<string, long>> ActiveSessionsAsync(string customerId) => _inner.ActiveSessionsAsync(customerId);
+
+    public Task<SessionSummary?> FindSessionAsync(string customerId, string sessionId) => _inner.FindSessionAsync(customerId, sessionId);
+
+    public Task<SessionPage> SessionPageAsync(string customerId, SessionStatus? status, int limit, long? before) =>
+        _inner.SessionPageAsync(customerId, status, limit, before);
 }

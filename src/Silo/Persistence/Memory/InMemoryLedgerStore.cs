@@ -1,5 +1,6 @@
 using UFBrowsers.Customers;
 using UFBrowsers.Grains.Billing;
+using UFBrowsers.Sessions;
 
 namespace UFBrowsers.Silo.Persistence.Memory;
 
@@ -9,25 +10,133 @@ public sealed class InMemoryLedgerStore : ILedgerStore
     private readonly Dictionary<string, CustomerLedger> _ledgers = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
+    private long _lastSequence;
+
     public Task<LedgerAppendResult> AppendAsync(string customerId, LedgerEntry entry)
     {
         lock (_gate)
         {
-            var ledger = For(customerId);
-            if (ledger.ByKey.TryGetValue(entry.IdempotencyKey, out var existing))
-            {
-                return Task.FromResult(new LedgerAppendResult(existing, false));
-            }
-
-            if (entry.Id != ledger.Entries.Count + 1)
-            {
-                throw new InvalidOperationException($"Ledger entry {entry.Id} of '{customerId}' is out of sequence (last is {ledger.Entries.Count}).");
-            }
-
-            ledger.Entries.Add(entry);
-            ledger.ByKey[entry.IdempotencyKey] = entry;
-            return Task.FromResult(new LedgerAppendResult(entry, true));
+            return Task.FromResult(Append(For(customerId), customerId, entry));
         }
+    }
+
+    public Task<LedgerAppendResult> OpenSessionAsync(string customerId, string sessionId, LedgerEntry hold)
+    {
+        lock (_gate)
+        {
+            var ledger = For(customerId);
+            var result = Append(ledger, customerId, hold);
+            if (result.Created && !ledger.Sessions.ContainsKey(sessionId))
+            {
+                var summary = new SessionSummary(sessionId, SessionStatus.Active, hold.At, ++_lastSequence, 0);
+                ledger.Sessions[sessionId] = summary;
+                ledger.SessionOrder.Add(summary.Sequence, sessionId);
+            }
+
+            return Task.FromResult(result);
+        }
+    }
+
+    public Task<LedgerAppendResult?> CloseSessionAsync(string customerId, string sessionId, long creditsCharged, LedgerEntry? final)
+    {
+        lock (_gate)
+        {
+            var ledger = For(customerId);
+            var result = final is null ? null : Append(ledger, customerId, final);
+            if (ledger.Sessions.TryGetValue(sessionId, out var summary) && summary.Status == SessionStatus.Active)
+            {
+                ledger.Sessions[sessionId] = summary with { Status = SessionStatus.Ended, CreditsCharged = creditsCharged };
+            }
+
+            return Task.FromResult(result);
+        }
+    }
+
+    public Task<LedgerAppendResult?> CancelSessionAsync(string customerId, string sessionId, LedgerEntry? refund)
+    {
+        lock (_gate)
+        {
+            var ledger = For(customerId);
+            var result = refund is null ? null : Append(ledger, customerId, refund);
+            if (ledger.Sessions.Remove(sessionId, out var summary))
+            {
+                ledger.SessionOrder.Remove(summary.Sequence);
+            }
+
+            return Task.FromResult(result);
+        }
+    }
+
+    public Task<IReadOnlyDictionary<string, long>> ActiveSessionsAsync(string customerId)
+    {
+        lock (_gate)
+        {
+            var ledger = For(customerId);
+            var paid = ledger.Sessions.Values.Where(s => s.Status == SessionStatus.Active).ToDictionary(s => s.SessionId, _ => 0L, StringComparer.Ordinal);
+            foreach (var entry in ledger.Entries)
+            {
+                if (entry.SessionId is { } id && paid.TryGetValue(id, out var sum))
+                {
+                    paid[id] = sum - entry.Amount;
+                }
+            }
+
+            return Task.FromResult<IReadOnlyDictionary<string, long>>(paid);
+        }
+    }
+
+    public Task<SessionSummary?> FindSessionAsync(string customerId, string sessionId)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(For(customerId).Sessions.GetValueOrDefault(sessionId));
+        }
+    }
+
+    public Task<SessionPage> SessionPageAsync(string customerId, SessionStatus? status, int limit, long? before)
+    {
+        lock (_gate)
+        {
+            var ledger = For(customerId);
+            var page = new List<SessionSummary>(Math.Min(limit, ledger.Sessions.Count));
+            long? next = null;
+            // SessionOrder is ascending by sequence; walk it from the newest.
+            for (var i = ledger.SessionOrder.Count - 1; i >= 0; i--)
+            {
+                var summary = ledger.Sessions[ledger.SessionOrder.GetValueAtIndex(i)];
+                if (before.HasValue && summary.Sequence >= before.Value || status.HasValue && summary.Status != status.Value)
+                {
+                    continue;
+                }
+
+                if (page.Count == limit)
+                {
+                    next = page[^1].Sequence;
+                    break;
+                }
+
+                page.Add(summary);
+            }
+
+            return Task.FromResult(new SessionPage(page, next));
+        }
+    }
+
+    private static LedgerAppendResult Append(CustomerLedger ledger, string customerId, LedgerEntry entry)
+    {
+        if (ledger.ByKey.TryGetValue(entry.IdempotencyKey, out var existing))
+        {
+            return new LedgerAppendResult(existing, false);
+        }
+
+        if (entry.Id != ledger.Entries.Count + 1)
+        {
+            throw new InvalidOperationException($"Ledger entry {entry.Id} of '{customerId}' is out of sequence (last is {ledger.Entries.Count}).");
+        }
+
+        ledger.Entries.Add(entry);
+        ledger.ByKey[entry.IdempotencyKey] = entry;
+        return new LedgerAppendResult(entry, true);
     }
 
     public Task<LedgerEntry?> FindAsync(string customerId, string idempotencyKey)
@@ -88,5 +197,10 @@ public sealed class InMemoryLedgerStore : ILedgerStore
         public List<LedgerEntry> Entries { get; } = [];
 
         public Dictionary<string, LedgerEntry> ByKey { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, SessionSummary> Sessions { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Session ids by sequence, ascending.</summary>
+        public SortedList<long, string> SessionOrder { get; } = [];
     }
 }
