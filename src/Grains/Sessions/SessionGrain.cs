@@ -31,6 +31,9 @@ public sealed class SessionGrain(
 
     private IGrainTimer? _meterTimer;
 
+    /// <summary>The meter reminder as registered by this activation, so ending needs no lookup in the reminder table.</summary>
+    private IGrainReminder? _meterReminder;
+
     /// <summary>Who to tell when the session ends, by connection. In memory only: after a move to another silo the gateway still learns of the end when the pod's socket closes.</summary>
     private readonly Dictionary<string, ISessionObserver> _observers = new(StringComparer.Ordinal);
 
@@ -113,7 +116,7 @@ public sealed class SessionGrain(
         S.IdleSince = S.FirstConnectDeadline is null ? now : null;
         Record(new SessionEvent(SessionEventType.Created, now));
         await state.WriteStateAsync();
-        await this.RegisterOrUpdateReminder(MeterReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        _meterReminder = await this.RegisterOrUpdateReminder(MeterReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         ScheduleMeter();
         metrics.CreditsHeld(SessionBilling.HoldCredits);
         metrics.SessionStarted(nodePool);
@@ -268,9 +271,10 @@ public sealed class SessionGrain(
 
     private async Task StopReminder()
     {
-        if (await this.GetReminder(MeterReminder) is { } reminder)
+        if ((_meterReminder ?? await this.GetReminder(MeterReminder)) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
+            _meterReminder = null;
         }
     }
 
