@@ -60,6 +60,13 @@ internal static class FootprintBenchmark
         Console.WriteLine($"[footprint] {options.Sessions} active sessions over {customerCount} customers started in {startSeconds:F1} s " +
                           $"({options.Sessions / startSeconds:F0}/s); managed heap {before / 1048576.0:F1} MB -> {after / 1048576.0:F1} MB; " +
                           $"{perSession:F0} bytes ({perSession / 1024:F2} KB) per active session");
+        if (Environment.GetEnvironmentVariable("FOOTPRINT_HOLD_SECONDS") is { } hold)
+        {
+            // Time to take a heap snapshot (dotnet-gcdump collect -p <pid>) of the sessions just measured.
+            Console.WriteLine($"[footprint] holding the sessions for {hold} s (pid {Environment.ProcessId})");
+            await Task.Delay(TimeSpan.FromSeconds(int.Parse(hold, System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
         await host.StopAsync();
     }
 

@@ -35,6 +35,31 @@ public sealed class SessionGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task The_customers_reminder_meters_a_session_whose_activation_was_lost()
+    {
+        var customer = await TestCustomers.Active(Grains, credits: 10);
+        var (session, result) = await Start(customer);
+        var (other, _) = await Start(customer);
+        await other.End(EndReason.Client);
+
+        // The session's own timer goes with its activation; only the customer's reminder can wake it now.
+        await session.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        fixture.Time.Advance(TimeSpan.FromSeconds(61));
+        await customer.Cast<IRemindable>().ReceiveReminder("sessions", default);
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await customer.Ledger()).Count(e => e.SessionId == result.Session!.Id) < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        var charges = (await customer.Ledger()).Where(e => e.SessionId == result.Session!.Id).Select(e => (e.Kind, e.Amount)).ToList();
+        Assert.Equal([(LedgerEntryKind.Charge, -1L), (LedgerEntryKind.Hold, -1L)], charges);
+        Assert.Equal(2, (await session.Get())!.CreditsCharged);
+        await AssertBalanceIsSumOfLedger(customer, 7);
+    }
+
+    [Fact]
     public async Task A_customer_reactivated_mid_session_still_knows_its_active_session_and_what_it_paid()
     {
         var customer = await TestCustomers.Active(Grains, credits: 10);

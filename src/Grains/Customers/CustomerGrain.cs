@@ -4,6 +4,7 @@ using UFBrowsers.Customers;
 using UFBrowsers.Grains.Billing;
 using UFBrowsers.Sessions;
 using UFBrowsers.Tenants;
+using Orleans.Runtime;
 
 namespace UFBrowsers.Grains.Customers;
 
@@ -12,19 +13,29 @@ namespace UFBrowsers.Grains.Customers;
 /// writer and caches the balance, the last entry id and the active sessions with what each has paid, reloaded on
 /// activation. Every change is appended under an idempotency key, so a retry after a crash finds its entry already
 /// there. The grain's own state holds only the profile (name, plan, subscription), written when that changes.
+/// While it has active sessions it keeps a reminder that meters each of them every minute: that is what wakes a
+/// session again, on another silo, when the silo it ran on dies. One reminder per customer rather than per session,
+/// unregistered by the first tick that finds no session, so a busy customer's sessions cost no reminder writes.
 /// </summary>
 public sealed class CustomerGrain(
     [PersistentState("customer", StorageNames.Grains)] IPersistentState<CustomerState> state,
     ILedgerStore ledger,
     PlanCatalog plans,
     [FromKeyedServices(UFBrowsersClock.Key)] TimeProvider clock,
-    ILogger<CustomerGrain> logger) : Grain, ICustomerGrain
+    ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IRemindable
 {
+    private const string SessionsReminder = "sessions";
+
+    private static readonly TimeSpan SessionsReminderPeriod = TimeSpan.FromMinutes(1);
+
     private long _balance;
     private long _lastEntryId;
 
     /// <summary>Running sessions and what each has paid so far (hold plus minutes).</summary>
     private Dictionary<string, long> _activeSessions = new(StringComparer.Ordinal);
+
+    /// <summary>The sessions reminder as this activation registered it; null when not known to be registered.</summary>
+    private IGrainReminder? _sessionsReminder;
 
     private CustomerState S => state.State;
 
@@ -150,6 +161,8 @@ public sealed class CustomerGrain(
             return Admission(outcome);
         }
 
+        // Registered before any money moves, so a session is never active without the reminder that keeps it metered.
+        await WatchSessions();
         var hold = Draft(LedgerEntryKind.Hold, -SessionBilling.HoldCredits, sessionId, "session hold (first minute)", holdKey);
         Cached(await WriteToStore(() => ledger.OpenSessionAsync(CustomerId, sessionId, hold)));
         _activeSessions[sessionId] = SessionBilling.HoldCredits;
@@ -249,6 +262,39 @@ public sealed class CustomerGrain(
         await Post(LedgerEntryKind.Grant, credits, null, reason, grantKey);
         logger.LogInformation("Customer {CustomerId}: credit period {PeriodKey} started with {Credits} credits", CustomerId, periodKey, credits);
         return _balance;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != SessionsReminder)
+        {
+            return;
+        }
+
+        _sessionsReminder ??= await this.GetReminder(SessionsReminder);
+        if (_activeSessions.Count == 0)
+        {
+            await StopWatching();
+            return;
+        }
+
+        foreach (var sessionId in _activeSessions.Keys)
+        {
+            // Not awaited: metering calls back into this grain (PayMinute), which is busy until this turn ends.
+            GrainFactory.GetGrain<ISessionGrain>(sessionId).Meter().Ignore();
+        }
+    }
+
+    private async Task WatchSessions() =>
+        _sessionsReminder ??= await this.RegisterOrUpdateReminder(SessionsReminder, SessionsReminderPeriod, SessionsReminderPeriod);
+
+    private async Task StopWatching()
+    {
+        if (_sessionsReminder is not null)
+        {
+            await this.UnregisterReminder(_sessionsReminder);
+            _sessionsReminder = null;
+        }
     }
 
     /// <summary>Appends to the ledger store, then moves the cached balance to what the store holds.</summary>

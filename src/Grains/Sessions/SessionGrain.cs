@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using UFBrowsers.Customers;
 using UFBrowsers.Events;
 using UFBrowsers.Grains.Billing;
+using UFBrowsers.Grains.Customers;
 using UFBrowsers.Grains.Pods;
 using UFBrowsers.Grains.Telemetry;
 using UFBrowsers.Pods;
@@ -18,21 +19,16 @@ public sealed class SessionGrain(
     IOptions<SessionTimerOptions> timers,
     [FromKeyedServices(UFBrowsersClock.Key)] TimeProvider clock,
     UFBrowsersMetrics metrics,
-    ILogger<SessionGrain> logger) : Grain, ISessionGrain, IRemindable
+    ILogger<SessionGrain> logger) : Grain, ISessionGrain
 {
-    /// <summary>
-    /// The durable wake-up: if the silo running this session dies, the reminder activates it elsewhere,
-    /// where it bills the minutes that passed and ends the session at its deadline.
-    /// </summary>
-    private const string MeterReminder = "meter";
-
     /// <summary>How soon a meter that failed (storage or the customer unreachable) runs again, rather than at the next reminder a minute on.</summary>
     private static readonly TimeSpan MeterRetryDelay = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Wakes the session at its next minute or deadline while this activation lives. The durable wake-up, should the silo
+    /// die, is the customer's reminder, which meters each of its active sessions (see <see cref="CustomerGrain"/>).
+    /// </summary>
     private IGrainTimer? _meterTimer;
-
-    /// <summary>The meter reminder as registered by this activation, so ending needs no lookup in the reminder table.</summary>
-    private IGrainReminder? _meterReminder;
 
     /// <summary>Who to tell when the session ends, by connection. In memory only: after a move to another silo the gateway still learns of the end when the pod's socket closes.</summary>
     private readonly Dictionary<string, ISessionObserver> _observers = new(StringComparer.Ordinal);
@@ -116,7 +112,6 @@ public sealed class SessionGrain(
         S.IdleSince = S.FirstConnectDeadline is null ? now : null;
         Record(new SessionEvent(SessionEventType.Created, now));
         await state.WriteStateAsync();
-        _meterReminder = await this.RegisterOrUpdateReminder(MeterReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         ScheduleMeter();
         metrics.CreditsHeld(SessionBilling.HoldCredits);
         metrics.SessionStarted(nodePool);
@@ -163,7 +158,6 @@ public sealed class SessionGrain(
         SlotFreed();
         _meterTimer?.Dispose();
         _meterTimer = null;
-        await StopReminder();
         metrics.SessionEnded(S.NodePool, reason);
         Publish(CustomerEventKind.SessionEnded);
         logger.LogInformation("Session {SessionId} ended ({Reason}); charged {Credits} credits", SessionId, reason, settlement.Moved);
@@ -265,18 +259,6 @@ public sealed class SessionGrain(
 
     public Task<SessionEventLog?> GetEvents() =>
         Task.FromResult(S.Status == SessionStatus.New ? null : new SessionEventLog(S.Events.ToList(), S.EventsDropped));
-
-    public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        S.Status == SessionStatus.Active ? Meter() : StopReminder();
-
-    private async Task StopReminder()
-    {
-        if ((_meterReminder ?? await this.GetReminder(MeterReminder)) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-            _meterReminder = null;
-        }
-    }
 
     private void RecordSettlement(long moved)
     {
