@@ -29,6 +29,8 @@ public static class BenchSettings
             // The local Chromium adapter is registered by configuration and then replaced; keep its start-up sweep in a private folder.
             ["UFBrowsers:LocalChromium:PodsDirectory"] = Path.Combine(Path.GetTempPath(), "ufb-bench-pods-" + Environment.ProcessId),
             ["UFBrowsers:Operator:Token"] = OperatorToken,
+            // Webhooks configured as in production, so that bad webhook requests meet signature verification (a fresh secret per run).
+            ["UFBrowsers:Stripe:WebhookSecret"] = "whsec_" + Guid.NewGuid().ToString("N"),
             ["UFBrowsers:Billing:Plans:" + Plan + ":MonthlyPriceCents"] = "4900",
             ["UFBrowsers:Billing:Plans:" + Plan + ":CreditsPerPeriod"] = "5000",
             ["UFBrowsers:Billing:Plans:" + Plan + ":ConcurrencyLimit"] = "100000",

@@ -31,7 +31,8 @@ public sealed class SessionGrain(
     private IGrainTimer? _meterTimer;
 
     /// <summary>Who to tell when the session ends, by connection. In memory only: after a move to another silo the gateway still learns of the end when the pod's socket closes.</summary>
-    private readonly Dictionary<string, ISessionObserver> _observers = new(StringComparer.Ordinal);
+    /// <remarks>Created by the first connection: most of a silo's sessions at any moment have none yet.</remarks>
+    private Dictionary<string, ISessionObserver>? _observers;
 
     private SessionState S => state.State;
 
@@ -222,7 +223,7 @@ public sealed class SessionGrain(
             return new SessionConnection(S.Status, S.EndReason, null);
         }
 
-        _observers[connectionId] = observer;
+        (_observers ??= new Dictionary<string, ISessionObserver>(StringComparer.Ordinal))[connectionId] = observer;
         if (!S.Connections.Contains(connectionId))
         {
             S.Connections.Add(connectionId);
@@ -238,7 +239,7 @@ public sealed class SessionGrain(
 
     public async Task Disconnect(string connectionId)
     {
-        _observers.Remove(connectionId);
+        _observers?.Remove(connectionId);
         if (S.Status != SessionStatus.Active || !S.Connections.Remove(connectionId))
         {
             return;
@@ -290,6 +291,11 @@ public sealed class SessionGrain(
 
     private void NotifyEnded(EndReason reason)
     {
+        if (_observers is null)
+        {
+            return;
+        }
+
         foreach (var observer in _observers.Values.Distinct())
         {
             try
@@ -302,7 +308,7 @@ public sealed class SessionGrain(
             }
         }
 
-        _observers.Clear();
+        _observers = null;
     }
 
     private void SlotFreed()
