@@ -9,12 +9,15 @@ using UFBrowsers.Customers;
 using UFBrowsers.Grains.Pods;
 using UFBrowsers.Sessions;
 using UFBrowsers.Silo.Hosting;
+using UFBrowsers.TestSupport;
 
 namespace UFBrowsers.Bench.ControlPlane;
 
 /// <summary>
 /// Silo memory per active session: managed heap after a full collection, before and after starting
-/// <see cref="BenchOptions.Sessions"/> sessions through in-process grain calls, divided by the sessions.
+/// <see cref="BenchOptions.Sessions"/> sessions through in-process grain calls, divided by the sessions. On memory storage
+/// the figure includes the stand-in database (ledger, session records, serialized grain state) that PostgreSQL keeps
+/// outside the silo in production; <c>--storage postgres</c> measures the silo as deployed.
 /// </summary>
 internal static class FootprintBenchmark
 {
@@ -22,12 +25,32 @@ internal static class FootprintBenchmark
 
     public static async Task RunAsync(BenchOptions options)
     {
+        if (options.Storage != "postgres")
+        {
+            await RunAsync(options, BenchSettings.ForSilo("Memory"));
+            return;
+        }
+
+        var postgres = new PostgresServer();
+        await postgres.InitializeAsync();
+        try
+        {
+            await RunAsync(options, BenchSettings.ForSilo("Postgres", postgres.ConnectionString));
+        }
+        finally
+        {
+            await postgres.DisposeAsync();
+        }
+    }
+
+    private static async Task RunAsync(BenchOptions options, Dictionary<string, string?> settings)
+    {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             ContentRootPath = AppContext.BaseDirectory,
             EnvironmentName = Environments.Production,
         });
-        builder.Configuration.AddInMemoryCollection(BenchSettings.ForSilo("Memory"));
+        builder.Configuration.AddInMemoryCollection(settings);
         // The product clock stands still, so starting 100,000 sessions (minutes on this machine) pays no further minutes
         // while it runs: what is measured is the memory of an active session, not a metering storm.
         builder.Services.AddKeyedSingleton<TimeProvider>(UFBrowsersClock.Key, new FakeTimeProvider(DateTimeOffset.UtcNow));
@@ -57,7 +80,7 @@ internal static class FootprintBenchmark
         var after = FullCollection();
 
         var perSession = (after - before) / (double)options.Sessions;
-        Console.WriteLine($"[footprint] {options.Sessions} active sessions over {customerCount} customers started in {startSeconds:F1} s " +
+        Console.WriteLine($"[footprint, {settings["UFBrowsers:Silo:Storage"]}] {options.Sessions} active sessions over {customerCount} customers started in {startSeconds:F1} s " +
                           $"({options.Sessions / startSeconds:F0}/s); managed heap {before / 1048576.0:F1} MB -> {after / 1048576.0:F1} MB; " +
                           $"{perSession:F0} bytes ({perSession / 1024:F2} KB) per active session");
         if (Environment.GetEnvironmentVariable("FOOTPRINT_HOLD_SECONDS") is { } hold)

@@ -22,7 +22,7 @@ internal static class Program
                 await FootprintBenchmark.RunAsync(options);
                 break;
             default:
-                Console.Error.WriteLine("usage: ControlPlane [memory|postgres|footprint|all] [--runs 5] [--seconds 10] [--warmup 30] [--clients 16] [--customers 256] [--sessions 100000]");
+                Console.Error.WriteLine("usage: ControlPlane [memory|postgres|footprint|all] [--runs 5] [--seconds 10] [--warmup 30] [--clients 16] [--customers 256] [--sessions 100000] [--storage memory|postgres]");
                 return 2;
         }
 
