@@ -29,7 +29,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Malformed API key.");
         }
 
-        var customerId = await grains.GetGrain<IApiKeyGrain>(keyId).Authenticate(secret);
+        var customerId = await grains.For<IApiKeyGrain>(keyId).Authenticate(secret);
         if (customerId is null)
         {
             return AuthenticateResult.Fail("Unknown or revoked API key.");

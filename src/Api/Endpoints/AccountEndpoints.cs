@@ -46,18 +46,18 @@ internal static class AccountEndpoints
 
     private static async Task<IResult> GetAccount(ClaimsPrincipal user, IGrainFactory grains)
     {
-        var account = await grains.GetGrain<ICustomerGrain>(user.CustomerId()).GetAccount();
+        var account = await grains.For<ICustomerGrain>(user.CustomerId()).GetAccount();
         if (account is null)
         {
             return ApiProblem.NotFound("The account no longer exists.");
         }
 
-        var queue = await grains.GetGrain<ISessionQueueGrain>(user.CustomerId()).Snapshot();
+        var queue = await grains.For<ISessionQueueGrain>(user.CustomerId()).Snapshot();
         return TypedResults.Ok(AccountResponse.From(account, queue));
     }
 
     private static async Task<IResult> GetQueue(ClaimsPrincipal user, IGrainFactory grains) =>
-        TypedResults.Ok(QueueResponse.From(await grains.GetGrain<ISessionQueueGrain>(user.CustomerId()).Snapshot()));
+        TypedResults.Ok(QueueResponse.From(await grains.For<ISessionQueueGrain>(user.CustomerId()).Snapshot()));
 
     private static async Task<IResult> GetLedger(ClaimsPrincipal user, IGrainFactory grains, int? limit, string? cursor)
     {
@@ -66,7 +66,7 @@ internal static class AccountEndpoints
             return invalid;
         }
 
-        var page = await grains.GetGrain<ICustomerGrain>(user.CustomerId()).GetLedger(pageLimit, before);
+        var page = await grains.For<ICustomerGrain>(user.CustomerId()).GetLedger(pageLimit, before);
         return TypedResults.Ok(new Page<LedgerEntryResponse>(
             page.Entries.Select(LedgerEntryResponse.From).ToList(),
             page.NextBefore?.ToString(CultureInfo.InvariantCulture)));
@@ -81,7 +81,7 @@ internal static class AccountEndpoints
             return ApiProblem.BadRequest("invalid_days", $"days must be between 1 and {MaxDays}.");
         }
 
-        var usage = await grains.GetGrain<ICustomerGrain>(user.CustomerId()).GetDailyUsage(window);
+        var usage = await grains.For<ICustomerGrain>(user.CustomerId()).GetDailyUsage(window);
         return TypedResults.Ok(UsageResponse.From(usage));
     }
 
@@ -96,19 +96,19 @@ internal static class AccountEndpoints
             return invalid;
         }
 
-        var issued = await grains.GetGrain<IApiKeyDirectoryGrain>(user.CustomerId()).Issue(name);
+        var issued = await grains.For<IApiKeyDirectoryGrain>(user.CustomerId()).Issue(name);
         return TypedResults.Created($"/v1/account/api-keys/{issued.Info.KeyId}", ApiKeyResponse.From(issued.Info, issued.Token));
     }
 
     private static async Task<IResult> ListKeys(ClaimsPrincipal user, IGrainFactory grains)
     {
-        var keys = await grains.GetGrain<IApiKeyDirectoryGrain>(user.CustomerId()).List();
+        var keys = await grains.For<IApiKeyDirectoryGrain>(user.CustomerId()).List();
         return TypedResults.Ok(new Page<ApiKeyResponse>(keys.Select(k => ApiKeyResponse.From(k)).ToList(), null));
     }
 
     private static async Task<IResult> RevokeKey(ClaimsPrincipal user, IGrainFactory grains, string keyId)
     {
-        var revoked = await grains.GetGrain<IApiKeyDirectoryGrain>(user.CustomerId()).Revoke(keyId);
+        var revoked = await grains.For<IApiKeyDirectoryGrain>(user.CustomerId()).Revoke(keyId);
         return revoked ? TypedResults.NoContent() : ApiProblem.NotFound($"No API key '{keyId}'.");
     }
 }

@@ -50,7 +50,7 @@ internal static class AdminEndpoints
             return invalid;
         }
 
-        var customer = grains.GetGrain<ICustomerGrain>(id);
+        var customer = grains.For<ICustomerGrain>(id);
         if (await customer.GetAccount() is not null)
         {
             return ApiProblem.Conflict("customer_exists", $"Customer '{id}' already exists.");
@@ -66,7 +66,7 @@ internal static class AdminEndpoints
             return ApiProblem.Unprocessable("unknown_plan", ex.Message);
         }
 
-        var key = await grains.GetGrain<IApiKeyDirectoryGrain>(id).Issue("initial key");
+        var key = await grains.For<IApiKeyDirectoryGrain>(id).Issue("initial key");
         return TypedResults.Created($"/admin/customers/{id}",
             new CreateCustomerResponse(AccountResponse.From(account), ApiKeyResponse.From(key.Info, key.Token)));
     }
@@ -79,15 +79,15 @@ internal static class AdminEndpoints
             return ApiProblem.BadRequest("invalid_limit", $"limit must be between 1 and {RequestValidation.MaxLimit}.");
         }
 
-        var ids = await grains.GetGrain<ICustomerDirectoryGrain>(ICustomerDirectoryGrain.Key).List(pageLimit, cursor);
-        var accounts = await Task.WhenAll(ids.Select(id => grains.GetGrain<ICustomerGrain>(id).GetAccount()));
+        var ids = await grains.For<ICustomerDirectoryGrain>(ICustomerDirectoryGrain.Key).List(pageLimit, cursor);
+        var accounts = await Task.WhenAll(ids.Select(id => grains.For<ICustomerGrain>(id).GetAccount()));
         var data = accounts.OfType<Account>().Select(AccountResponse.From).ToList();
         return TypedResults.Ok(new Page<AccountResponse>(data, ids.Count == pageLimit ? ids[^1] : null));
     }
 
     private static async Task<IResult> GetCustomer(IGrainFactory grains, string id)
     {
-        var account = RequestValidation.CustomerId(id) is null ? await grains.GetGrain<ICustomerGrain>(id).GetAccount() : null;
+        var account = RequestValidation.CustomerId(id) is null ? await grains.For<ICustomerGrain>(id).GetAccount() : null;
         return account is null ? ApiProblem.NotFound($"No customer '{id}'.") : TypedResults.Ok(AccountResponse.From(account));
     }
 
@@ -98,7 +98,7 @@ internal static class AdminEndpoints
             return ApiProblem.BadRequest("invalid_status", "status must be none, active, past_due or cancelled.");
         }
 
-        var customer = grains.GetGrain<ICustomerGrain>(id);
+        var customer = grains.For<ICustomerGrain>(id);
         if (RequestValidation.CustomerId(id) is not null || await customer.GetAccount() is null)
         {
             return ApiProblem.NotFound($"No customer '{id}'.");
@@ -118,7 +118,7 @@ internal static class AdminEndpoints
     /// <summary>The money check: the balance the customer grain holds against the stored ledger, plus recent audit records.</summary>
     private static async Task<IResult> Audit(IGrainFactory grains, IAuditLog auditLog, string id, CancellationToken cancellationToken)
     {
-        var customer = grains.GetGrain<ICustomerGrain>(id);
+        var customer = grains.For<ICustomerGrain>(id);
         if (RequestValidation.CustomerId(id) is not null || await customer.GetAccount() is null)
         {
             return ApiProblem.NotFound($"No customer '{id}'.");
@@ -139,12 +139,12 @@ internal static class AdminEndpoints
             return invalid;
         }
 
-        if (RequestValidation.CustomerId(id) is not null || await grains.GetGrain<ICustomerGrain>(id).GetAccount() is null)
+        if (RequestValidation.CustomerId(id) is not null || await grains.For<ICustomerGrain>(id).GetAccount() is null)
         {
             return ApiProblem.NotFound($"No customer '{id}'.");
         }
 
-        var key = await grains.GetGrain<IApiKeyDirectoryGrain>(id).Issue(name);
+        var key = await grains.For<IApiKeyDirectoryGrain>(id).Issue(name);
         return TypedResults.Created($"/admin/customers/{id}/api-keys/{key.Info.KeyId}", ApiKeyResponse.From(key.Info, key.Token));
     }
 
@@ -156,7 +156,7 @@ internal static class AdminEndpoints
             return invalid;
         }
 
-        var customer = grains.GetGrain<ICustomerGrain>(id);
+        var customer = grains.For<ICustomerGrain>(id);
         if (RequestValidation.CustomerId(id) is not null || await customer.GetAccount() is null)
         {
             return ApiProblem.NotFound($"No customer '{id}'.");

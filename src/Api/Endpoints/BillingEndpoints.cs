@@ -24,11 +24,11 @@ internal static class BillingEndpoints
             return invalid;
         }
 
-        return Answer(await grains.GetGrain<IStripeSubscriptionGrain>(user.CustomerId()).StartCheckout(body!.Plan!));
+        return Answer(await grains.For<IStripeSubscriptionGrain>(user.CustomerId()).StartCheckout(body!.Plan!));
     }
 
     private static async Task<IResult> Portal(ClaimsPrincipal user, IGrainFactory grains) =>
-        Answer(await grains.GetGrain<IStripeSubscriptionGrain>(user.CustomerId()).OpenPortal());
+        Answer(await grains.For<IStripeSubscriptionGrain>(user.CustomerId()).OpenPortal());
 
     private static IResult Answer(BillingRedirect redirect) =>
         redirect.Outcome == BillingRedirectOutcome.Created

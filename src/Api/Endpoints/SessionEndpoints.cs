@@ -70,7 +70,7 @@ internal static class SessionEndpoints
         var queued = await starter.StartAsync(request, sessionId, idempotencyKey, waitSeconds, context.RequestAborted);
         if (queued.Refusal is { } refusal)
         {
-            var account = await grains.GetGrain<ICustomerGrain>(customerId).GetAccount();
+            var account = await grains.For<ICustomerGrain>(customerId).GetAccount();
             return SessionStartProblems.For(refusal, account?.Plan.ConcurrencyLimit ?? 0, account?.SessionsInUse ?? 0, queued.QueueLength, waitSeconds);
         }
 
@@ -96,8 +96,8 @@ internal static class SessionEndpoints
             return invalid;
         }
 
-        var page = await grains.GetGrain<Customers.ICustomerGrain>(user.CustomerId()).ListSessions(filter, pageLimit, before);
-        var views = await Task.WhenAll(page.Sessions.Select(s => grains.GetGrain<ISessionGrain>(s.SessionId).Get()));
+        var page = await grains.For<Customers.ICustomerGrain>(user.CustomerId()).ListSessions(filter, pageLimit, before);
+        var views = await Task.WhenAll(page.Sessions.Select(s => grains.For<ISessionGrain>(s.SessionId).Get()));
         var data = views.OfType<SessionView>().Select(v => SessionResponse.From(v, urls.For(request, v))).ToList();
         return TypedResults.Ok(new Page<SessionResponse>(data, page.NextBefore?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
@@ -110,7 +110,7 @@ internal static class SessionEndpoints
 
     private static async Task<IResult> Events(ClaimsPrincipal user, IGrainFactory grains, string id)
     {
-        if (await OwnSession(user, grains, id) is null || await grains.GetGrain<ISessionGrain>(id).GetEvents() is not { } log)
+        if (await OwnSession(user, grains, id) is null || await grains.For<ISessionGrain>(id).GetEvents() is not { } log)
         {
             return NotFound(id);
         }
@@ -126,7 +126,7 @@ internal static class SessionEndpoints
             return NotFound(id);
         }
 
-        var ended = await grains.GetGrain<ISessionGrain>(id).End(EndReason.Client);
+        var ended = await grains.For<ISessionGrain>(id).End(EndReason.Client);
         return TypedResults.Ok(SessionResponse.From(ended!, null));
     }
 
@@ -138,7 +138,7 @@ internal static class SessionEndpoints
             return null;
         }
 
-        var session = await grains.GetGrain<ISessionGrain>(id).Get();
+        var session = await grains.For<ISessionGrain>(id).Get();
         return session is not null && session.CustomerId == user.CustomerId() ? session : null;
     }
 

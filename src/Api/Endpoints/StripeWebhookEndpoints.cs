@@ -52,7 +52,7 @@ internal static class StripeWebhookEndpoints
             return TypedResults.Ok(new StripeWebhookReceipt(stripeEvent.Id, StripeEventOutcome.Ignored, $"Event type '{stripeEvent.Type}' is not used."));
         }
 
-        var result = await grains.GetGrain<IStripeEventInboxGrain>(stripeEvent.Id).Process(billingEvent);
+        var result = await grains.For<IStripeEventInboxGrain>(stripeEvent.Id).Process(billingEvent);
         return TypedResults.Ok(new StripeWebhookReceipt(stripeEvent.Id, result.Outcome, result.Detail));
     }
 }

@@ -30,7 +30,7 @@ internal sealed class CustomerEventStream : ICustomerEventsObserver
     {
         var stream = new CustomerEventStream();
         var observer = grains.CreateObjectReference<ICustomerEventsObserver>(stream);
-        var hub = grains.GetGrain<ICustomerEventsGrain>(customerId);
+        var hub = grains.For<ICustomerEventsGrain>(customerId);
         try
         {
             await hub.Subscribe(observer);

@@ -55,10 +55,10 @@ internal sealed class CdpDiscovery(IGrainFactory grains, CdpGateway gateway, Gat
             return (null, refused);
         }
 
-        var pod = await grains.GetGrain<ISessionGrain>(sessionId).GetPod();
+        var pod = await grains.For<ISessionGrain>(sessionId).GetPod();
         if (pod is null)
         {
-            var session = await grains.GetGrain<ISessionGrain>(sessionId).Get();
+            var session = await grains.For<ISessionGrain>(sessionId).Get();
             return (null, CdpGateway.NotActive(sessionId, session?.Status ?? SessionStatus.New));
         }
 

@@ -38,7 +38,7 @@ internal sealed partial class CdpGateway(
         var connectionId = "con_" + Guid.NewGuid().ToString("N");
         var closeRequested = new TaskCompletionSource<GatewayClose>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var watch = notifier.Watch(sessionId, connectionId, close => closeRequested.TrySetResult(close));
-        var session = grains.GetGrain<ISessionGrain>(sessionId);
+        var session = grains.For<ISessionGrain>(sessionId);
         var connection = await session.Connect(connectionId, notifier.Reference);
         if (!connection.Accepted)
         {

@@ -10,5 +10,5 @@ internal sealed class NodePoolPressureReader(IGrainFactory grains, IOptions<PodP
 {
     public async Task<IReadOnlyList<NodePoolPressure>> Read() =>
         await Task.WhenAll(pools.Value.EffectivePools().Select(async pool =>
-            NodePoolPressure.From(await grains.GetGrain<IPodPoolGrain>(pool.Key).GetStatus(), pool.Value.MaxPods)));
+            NodePoolPressure.From(await grains.For<IPodPoolGrain>(pool.Key).GetStatus(), pool.Value.MaxPods)));
 }

@@ -16,14 +16,14 @@ public sealed class QueuedStart(IGrainFactory grains, IOptions<SessionQueueOptio
 {
     public async Task<QueuedStartResult> StartAsync(SessionRequest request, string sessionId, string? idempotencyKey, int waitSeconds, CancellationToken aborted)
     {
-        var session = grains.GetGrain<ISessionGrain>(sessionId);
+        var session = grains.For<ISessionGrain>(sessionId);
         // A retry of a session that already started is answered at once, whoever is waiting.
         if (idempotencyKey is not null && await session.Get() is not null)
         {
             return new QueuedStartResult(await session.Start(request), null, 0);
         }
 
-        var queue = grains.GetGrain<ISessionQueueGrain>(request.CustomerId);
+        var queue = grains.For<ISessionQueueGrain>(request.CustomerId);
         var wait = waitSeconds > 0;
         var ticket = new QueueTicket(sessionId, idempotencyKey, clock.GetUtcNow() + TimeSpan.FromSeconds(waitSeconds));
         var place = await queue.Enter(ticket, wait);

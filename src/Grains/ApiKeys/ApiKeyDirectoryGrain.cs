@@ -11,7 +11,7 @@ public sealed class ApiKeyDirectoryGrain(
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var (keyId, secret) = ApiKeyToken.Generate();
-        await GrainFactory.GetGrain<IApiKeyGrain>(keyId).Register(this.GetPrimaryKeyString(), name, ApiKeyToken.Hash(secret));
+        await GrainFactory.For<IApiKeyGrain>(keyId).Register(this.GetPrimaryKeyString(), name, ApiKeyToken.Hash(secret));
 
         var info = new ApiKeyInfo(keyId, name, clock.GetUtcNow(), null);
         state.State.Keys.Add(info);
@@ -30,7 +30,7 @@ public sealed class ApiKeyDirectoryGrain(
         }
 
         // The key grain is the one authentication reads, so it is revoked first: from here the key stops working.
-        await GrainFactory.GetGrain<IApiKeyGrain>(keyId).Revoke();
+        await GrainFactory.For<IApiKeyGrain>(keyId).Revoke();
         if (state.State.Keys[index].RevokedAt is null)
         {
             state.State.Keys[index] = state.State.Keys[index] with { RevokedAt = clock.GetUtcNow() };

@@ -61,7 +61,7 @@ public sealed class CustomerGrain(
         S.Name = name;
         S.CreatedAt = clock.GetUtcNow();
         await WriteState();
-        await GrainFactory.GetGrain<ICustomerDirectoryGrain>(ICustomerDirectoryGrain.Key).Register(CustomerId);
+        await GrainFactory.For<ICustomerDirectoryGrain>(ICustomerDirectoryGrain.Key).Register(CustomerId);
         logger.LogInformation("Customer {CustomerId} created on plan {Plan}", CustomerId, S.Plan);
         return ToAccount();
     }
@@ -281,7 +281,7 @@ public sealed class CustomerGrain(
         foreach (var sessionId in _activeSessions.Keys)
         {
             // Not awaited: metering calls back into this grain (PayMinute), which is busy until this turn ends.
-            GrainFactory.GetGrain<ISessionGrain>(sessionId).Meter().Ignore();
+            GrainFactory.For<ISessionGrain>(sessionId).Meter().Ignore();
         }
     }
 
@@ -355,7 +355,7 @@ public sealed class CustomerGrain(
     /// </summary>
     private async Task<bool?> SyncTenant(SubscriptionStatus status, string plan)
     {
-        var tenant = GrainFactory.GetGrain<ITenantGrain>(CustomerId);
+        var tenant = GrainFactory.For<ITenantGrain>(CustomerId);
         if (status == SubscriptionStatus.Cancelled && S.Status != SubscriptionStatus.Cancelled)
         {
             return (await tenant.TearDown()).Provisioned;

@@ -119,7 +119,7 @@ public sealed class PodPoolGrain(
         {
             logger.LogWarning("Pod {PodId} of session {SessionId} died", podId, assignment.SessionId);
             await DeletePod(assignment.Pod);
-            await GrainFactory.GetGrain<ISessionGrain>(assignment.SessionId).End(EndReason.PodFailed);
+            await GrainFactory.For<ISessionGrain>(assignment.SessionId).End(EndReason.PodFailed);
         }
 
         Refill();

@@ -74,7 +74,7 @@ public sealed class SessionGrain(
         }
 
         var attempt = S.Attempts + 1;
-        var customer = GrainFactory.GetGrain<ICustomerGrain>(request.CustomerId);
+        var customer = GrainFactory.For<ICustomerGrain>(request.CustomerId);
         var admission = await customer.AdmitSession(SessionId, $"{SessionId}:hold:{attempt}");
         if (!admission.IsAdmitted)
         {
@@ -275,7 +275,7 @@ public sealed class SessionGrain(
 
     /// <summary>Tells the customer's listeners (the console) without waiting: a missing listener never holds up billing.</summary>
     private void Publish(CustomerEventKind kind) =>
-        _ = GrainFactory.GetGrain<ICustomerEventsGrain>(S.Request!.CustomerId).Publish(new CustomerEvent(kind, View(), clock.GetUtcNow()));
+        _ = GrainFactory.For<ICustomerEventsGrain>(S.Request!.CustomerId).Publish(new CustomerEvent(kind, View(), clock.GetUtcNow()));
 
     private void Record(SessionEvent sessionEvent)
     {
@@ -315,7 +315,7 @@ public sealed class SessionGrain(
     {
         try
         {
-            GrainFactory.GetGrain<ISessionQueueGrain>(S.Request!.CustomerId).SlotFreed();
+            GrainFactory.For<ISessionQueueGrain>(S.Request!.CustomerId).SlotFreed();
         }
         catch (Exception ex)
         {
@@ -324,13 +324,13 @@ public sealed class SessionGrain(
         }
     }
 
-    private ICustomerGrain Customer => GrainFactory.GetGrain<ICustomerGrain>(S.Request!.CustomerId);
+    private ICustomerGrain Customer => GrainFactory.For<ICustomerGrain>(S.Request!.CustomerId);
 
     private async Task<PodLease?> AcquirePod(string nodePool, string customerId)
     {
         try
         {
-            return await GrainFactory.GetGrain<IPodPoolGrain>(nodePool).Acquire(SessionId, customerId);
+            return await GrainFactory.For<IPodPoolGrain>(nodePool).Acquire(SessionId, customerId);
         }
         catch (Exception ex)
         {
@@ -348,7 +348,7 @@ public sealed class SessionGrain(
 
         try
         {
-            await GrainFactory.GetGrain<IPodPoolGrain>(pod.NodePool).Release(pod.PodId);
+            await GrainFactory.For<IPodPoolGrain>(pod.NodePool).Release(pod.PodId);
         }
         catch (Exception ex)
         {

@@ -170,7 +170,7 @@ public sealed class TenantGrain(
         {
             try
             {
-                await GrainFactory.GetGrain<ICustomerGrain>(CustomerId).SetTenantProvisioned(provisioned);
+                await GrainFactory.For<ICustomerGrain>(CustomerId).SetTenantProvisioned(provisioned);
                 _acknowledgedGeneration = generation;
             }
             catch (Exception ex)

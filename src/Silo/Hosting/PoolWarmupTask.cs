@@ -8,5 +8,5 @@ namespace UFBrowsers.Silo.Hosting;
 internal sealed class PoolWarmupTask(IGrainFactory grains, IOptions<PodPoolOptions> options) : IStartupTask
 {
     public Task Execute(CancellationToken cancellationToken) =>
-        Task.WhenAll(options.Value.EffectivePools().Keys.Select(pool => grains.GetGrain<IPodPoolGrain>(pool).Warm()));
+        Task.WhenAll(options.Value.EffectivePools().Keys.Select(pool => grains.For<IPodPoolGrain>(pool).Warm()));
 }

@@ -31,7 +31,7 @@ public sealed class KubernetesPodReconciler(
     public async Task<ReconcileReport> ReconcileOnceAsync(CancellationToken cancellationToken)
     {
         // Inventories first: every pod they name was created before this list is taken, so a pod missing from the list is gone.
-        var inventories = await Task.WhenAll(pools.Value.EffectivePools().Keys.Select(pool => grains.GetGrain<IPodPoolGrain>(pool).GetInventory()));
+        var inventories = await Task.WhenAll(pools.Value.EffectivePools().Keys.Select(pool => grains.For<IPodPoolGrain>(pool).GetInventory()));
         var listed = await client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: KubernetesLabels.BrowserPodSelector, cancellationToken: cancellationToken);
         var pods = listed.Items.ToDictionary(p => KubernetesPodProvider.PodId(p.Metadata.NamespaceProperty, p.Metadata.Name), StringComparer.Ordinal);
 
@@ -45,7 +45,7 @@ public sealed class KubernetesPodReconciler(
                 if (!pods.TryGetValue(podId, out var pod) || HasEnded(pod))
                 {
                     logger.LogWarning("Browser pod {PodId} of pool {NodePool} is gone; reporting it lost", podId, inventory.NodePool);
-                    await grains.GetGrain<IPodPoolGrain>(inventory.NodePool).ReportPodLost(podId);
+                    await grains.For<IPodPoolGrain>(inventory.NodePool).ReportPodLost(podId);
                     lost.Add(podId);
                 }
             }
@@ -109,7 +109,7 @@ public sealed class KubernetesPodReconciler(
             return true;
         }
 
-        var session = await grains.GetGrain<ISessionGrain>(sessionId).Get();
+        var session = await grains.For<ISessionGrain>(sessionId).Get();
         return session is null || session.Status != SessionStatus.Active;
     }
 

@@ -7,5 +7,5 @@ namespace UFBrowsers.Silo.Pods;
 public sealed class GrainPodLossReporter(IGrainFactory grains) : IPodLossReporter
 {
     public Task ReportLostAsync(PodLease pod) =>
-        grains.GetGrain<IPodPoolGrain>(pod.NodePool).ReportPodLost(pod.PodId);
+        grains.For<IPodPoolGrain>(pod.NodePool).ReportPodLost(pod.PodId);
 }

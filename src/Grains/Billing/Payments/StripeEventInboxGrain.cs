@@ -41,7 +41,7 @@ public sealed class StripeEventInboxGrain(
         var customerId = stripeEvent.CustomerId;
         if (customerId is null && stripeEvent.StripeCustomerId is { } stripeCustomerId)
         {
-            customerId = await GrainFactory.GetGrain<IStripeCustomerIndexGrain>(stripeCustomerId).GetCustomerId();
+            customerId = await GrainFactory.For<IStripeCustomerIndexGrain>(stripeCustomerId).GetCustomerId();
         }
 
         if (customerId is null)
@@ -51,6 +51,6 @@ public sealed class StripeEventInboxGrain(
             return new StripeEventResult(StripeEventOutcome.Ignored, "The event names no customer of this service.");
         }
 
-        return await GrainFactory.GetGrain<IStripeSubscriptionGrain>(customerId).Apply(stripeEvent);
+        return await GrainFactory.For<IStripeSubscriptionGrain>(customerId).Apply(stripeEvent);
     }
 }

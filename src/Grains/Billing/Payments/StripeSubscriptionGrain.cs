@@ -30,7 +30,7 @@ public sealed class StripeSubscriptionGrain(
 
     private string CustomerId => this.GetPrimaryKeyString();
 
-    private ICustomerGrain Customer => GrainFactory.GetGrain<ICustomerGrain>(CustomerId);
+    private ICustomerGrain Customer => GrainFactory.For<ICustomerGrain>(CustomerId);
 
     public async Task<StripeEventResult> Apply(StripeBillingEvent stripeEvent)
     {
@@ -99,7 +99,7 @@ public sealed class StripeSubscriptionGrain(
             return;
         }
 
-        var owner = await GrainFactory.GetGrain<IStripeCustomerIndexGrain>(stripeCustomerId).Link(CustomerId);
+        var owner = await GrainFactory.For<IStripeCustomerIndexGrain>(stripeCustomerId).Link(CustomerId);
         if (owner != CustomerId)
         {
             logger.LogWarning("Stripe customer {StripeCustomerId} belongs to {Owner}, not {CustomerId}; not linked", stripeCustomerId, owner, CustomerId);
@@ -172,7 +172,7 @@ public sealed class StripeSubscriptionGrain(
         do
         {
             var page = await Customer.ListSessions(SessionStatus.Active, SessionPageSize, before);
-            await Task.WhenAll(page.Sessions.Select(s => GrainFactory.GetGrain<ISessionGrain>(s.SessionId).End(EndReason.Cancelled)));
+            await Task.WhenAll(page.Sessions.Select(s => GrainFactory.For<ISessionGrain>(s.SessionId).End(EndReason.Cancelled)));
             before = page.NextBefore;
         }
         while (before is not null);
