@@ -65,7 +65,7 @@ public sealed class GatewayRelayTests(ChromiumProductFixture product)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task A_client_message_over_the_limit_closes_with_1009_before_it_reaches_the_browser(bool fragmented)
+    public async Task A_client_message_over_the_limit_is_refused_at_its_header_with_1009(bool fragmented)
     {
         var (tenant, id, url) = await NewSession();
         await using var raw = await RawGatewaySocket.Connect(url);
@@ -74,6 +74,7 @@ public sealed class GatewayRelayTests(ChromiumProductFixture product)
         var first = fragmented ? TestFrames.Frame(WebSocketOpcode.Text, start, fin: false, masked: true) : [];
         var header = MaskedHeader(fragmented ? WebSocketOpcode.Continuation : WebSocketOpcode.Text, limit + 1 - start.Length);
 
+        // Only 1000 bytes of the payload follow: a close can only come from the header.
         await raw.Stream.WriteAsync((byte[])[.. first, .. header, .. new byte[1000]]);
         var (_, _, status, description) = await raw.ReadToClose(TimeSpan.FromSeconds(15));
 
