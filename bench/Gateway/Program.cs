@@ -13,7 +13,8 @@ using UFBrowsers.Sessions;
 using UFBrowsers.Silo.Hosting;
 
 // Gateway overhead, measured side by side in one run: the same page driven over a direct CDP connection to the
-// browser and over the gateway, requests alternating so that both see the same machine load.
+// browser and over the gateway, requests alternating so that both see the same machine load. A third path, a bare
+// TCP forwarder in this process, shows the floor: what one extra loopback hop each way costs on this machine.
 //   dotnet run -c Release --project bench/Gateway [evaluations] [screenshots]
 var evaluations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3000;
 var screenshots = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30;
@@ -56,38 +57,43 @@ var sessionId = created["id"]!.GetValue<string>();
 var gatewayUrl = created["connectUrl"]!.GetValue<string>();
 var directUrl = (await grains.GetGrain<ISessionGrain>(sessionId).Get())!.ConnectUrl!;
 
+await using var forwarder = new BareForwarder(new Uri(directUrl));
 var direct = await BenchCdpClient.ConnectAsync(directUrl);
 var gateway = await BenchCdpClient.ConnectAsync(gatewayUrl);
+var bare = await BenchCdpClient.ConnectAsync(forwarder.Url);
 var targetId = BenchCdpClient.Field(await direct.SendAsync("Target.createTarget", "{\"url\":\"about:blank\"}"), "result", "targetId");
 var directSession = BenchCdpClient.Field(await direct.SendAsync("Target.attachToTarget", $"{{\"targetId\":\"{targetId}\",\"flatten\":true}}"), "result", "sessionId");
 var gatewaySession = BenchCdpClient.Field(await gateway.SendAsync("Target.attachToTarget", $"{{\"targetId\":\"{targetId}\",\"flatten\":true}}"), "result", "sessionId");
+var bareSession = BenchCdpClient.Field(await bare.SendAsync("Target.attachToTarget", $"{{\"targetId\":\"{targetId}\",\"flatten\":true}}"), "result", "sessionId");
 
 Console.WriteLine($"gateway: {gatewayUrl[..gatewayUrl.IndexOf('?')]}?token=…  direct: {directUrl}");
 Console.WriteLine($"cores: {Environment.ProcessorCount}; evaluations: {evaluations} per path; screenshots: {screenshots} per path");
 
 // Round trip of Runtime.evaluate("1+1").
 const string evaluate = "{\"expression\":\"1+1\",\"returnByValue\":true}";
+(BenchCdpClient Client, string Session)[] paths = [(direct, directSession), (gateway, gatewaySession), (bare, bareSession)];
 for (var i = 0; i < 200; i++)
 {
-    await direct.SendAsync("Runtime.evaluate", evaluate, directSession);
-    await gateway.SendAsync("Runtime.evaluate", evaluate, gatewaySession);
+    foreach (var (client, session) in paths)
+    {
+        await client.SendAsync("Runtime.evaluate", evaluate, session);
+    }
 }
 
-var directRtt = new List<double>(evaluations);
-var gatewayRtt = new List<double>(evaluations);
+var rtts = paths.Select(_ => new List<double>(evaluations)).ToArray();
 for (var i = 0; i < evaluations; i++)
 {
-    // Alternate which path goes first so neither always runs on a warmer cache.
-    var (first, firstSession, firstList, second, secondSession, secondList) = i % 2 == 0
-        ? (direct, directSession, directRtt, gateway, gatewaySession, gatewayRtt)
-        : (gateway, gatewaySession, gatewayRtt, direct, directSession, directRtt);
-    var start = Stopwatch.GetTimestamp();
-    await first.SendAsync("Runtime.evaluate", evaluate, firstSession);
-    firstList.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
-    start = Stopwatch.GetTimestamp();
-    await second.SendAsync("Runtime.evaluate", evaluate, secondSession);
-    secondList.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+    // Rotate which path goes first so none always runs on a warmer cache.
+    for (var k = 0; k < paths.Length; k++)
+    {
+        var path = (i + k) % paths.Length;
+        var start = Stopwatch.GetTimestamp();
+        await paths[path].Client.SendAsync("Runtime.evaluate", evaluate, paths[path].Session);
+        rtts[path].Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+    }
 }
+
+var (directRtt, gatewayRtt, bareRtt) = (rtts[0], rtts[1], rtts[2]);
 
 // A large screenshot: a full-HD page of random pixels, which PNG cannot compress.
 await direct.SendAsync("Emulation.setDeviceMetricsOverride", "{\"width\":1920,\"height\":1080,\"deviceScaleFactor\":1,\"mobile\":false}", directSession);
@@ -114,12 +120,15 @@ for (var i = 0; i < screenshots; i++)
 }
 
 var rttRatio = Stats.Median(gatewayRtt) / Stats.Median(directRtt);
+var bareRatio = Stats.Median(bareRtt) / Stats.Median(directRtt);
 var throughputRatio = Stats.Median(gatewayMbps) / Stats.Median(directMbps);
 Console.WriteLine();
 Console.WriteLine("Runtime.evaluate(\"1+1\") round trip, µs   median      p99");
 Console.WriteLine($"  direct                              {Stats.Median(directRtt),8:F0} {Stats.Percentile(directRtt, 0.99),8:F0}");
 Console.WriteLine($"  gateway                             {Stats.Median(gatewayRtt),8:F0} {Stats.Percentile(gatewayRtt, 0.99),8:F0}");
 Console.WriteLine($"  ratio gateway/direct (median)       {rttRatio,8:F3}   target <= 1.15: {(rttRatio <= 1.15 ? "met" : "NOT met")}");
+Console.WriteLine($"  bare TCP forwarder (floor)          {Stats.Median(bareRtt),8:F0} {Stats.Percentile(bareRtt, 0.99),8:F0}");
+Console.WriteLine($"  ratio forwarder/direct (median)     {bareRatio,8:F3}");
 Console.WriteLine();
 Console.WriteLine($"Page.captureScreenshot, {bytes / 1e6:F1} MB per response, MB/s   median   p1 (slowest)");
 Console.WriteLine($"  direct                              {Stats.Median(directMbps),8:F1} {Stats.Percentile(directMbps, 0.01),8:F1}");
@@ -128,6 +137,7 @@ Console.WriteLine($"  ratio gateway/direct (median)       {throughputRatio,8:F3}
 
 await direct.DisposeAsync();
 await gateway.DisposeAsync();
+await bare.DisposeAsync();
 await http.PostAsync($"/v1/sessions/{sessionId}/end", null);
 await app.StopAsync();
 

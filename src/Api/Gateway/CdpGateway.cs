@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
@@ -47,15 +48,14 @@ internal sealed partial class CdpGateway(
 
         try
         {
-            using var browser = new ClientWebSocket();
-            browser.Options.KeepAliveInterval = TimeSpan.Zero;
+            BrowserSocket browser;
             try
             {
                 using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
                 connectTimeout.CancelAfter(TimeSpan.FromSeconds(options.Value.UpstreamConnectTimeoutSeconds));
-                await browser.ConnectAsync(BrowserUri(connection.Pod!, targetId), connectTimeout.Token);
+                browser = await BrowserSocket.ConnectAsync(BrowserUri(connection.Pod!, targetId), connectTimeout.Token);
             }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or HttpRequestException)
+            catch (Exception ex) when (ex is WebSocketException or SocketException or IOException or OperationCanceledException)
             {
                 logger.LogWarning(ex, "Gateway could not reach the browser of session {SessionId}", sessionId);
                 return targetId is null
@@ -63,11 +63,14 @@ internal sealed partial class CdpGateway(
                     : ApiProblem.NotFound($"No target '{targetId}' in this session's browser.");
             }
 
-            using var client = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = false });
-            var relay = new CdpRelay(client, browser, options.Value);
-            var sent = await relay.RunAsync(closeRequested.Task, () => WhyBrowserWent(session), context.RequestAborted);
-            logger.LogDebug("Gateway connection {ConnectionId} of session {SessionId} closed ({Close})", connectionId, sessionId, sent?.Reason ?? "by a peer");
-            return Results.Empty;
+            await using (browser)
+            {
+                var client = await ClientUpgrade.AcceptAsync(context);
+                var relay = new CdpRelay(client, browser, options.Value);
+                var sent = await relay.RunAsync(closeRequested.Task, () => WhyBrowserWent(session), context.RequestAborted);
+                logger.LogDebug("Gateway connection {ConnectionId} of session {SessionId} closed ({Close})", connectionId, sessionId, sent?.Reason ?? "by a peer");
+                return Results.Empty;
+            }
         }
         finally
         {

@@ -1,35 +1,40 @@
 using System.Buffers;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 
 namespace UFBrowsers.Api.Gateway;
 
 /// <summary>
-/// Relays one client's CDP WebSocket to its browser and back, message by message. The gateway terminates the
-/// WebSocket on both sides (rather than forwarding the upgraded byte stream, as YARP's forwarder does) because it must
-/// be able to send the client a close frame of its own, with a code and reason, when the session ends; an opaque
-/// byte pipe could only drop the connection. Browser-to-client messages (screenshots are megabytes) go out frame by
-/// frame as they arrive, so large responses stream without being buffered; client-to-browser messages (small
-/// commands) are relayed whole. Sends to the client are serialised with the close the gateway may inject.
+/// Relays one client's CDP WebSocket to its browser and back as bytes, after both handshakes: the client's frames
+/// (masked) go to the browser as they are, the browser's (unmasked) to the client as they are. Only frame headers
+/// are read, so that the gateway still knows where frames begin: to stop a client message larger than
+/// <see cref="GatewayOptions.MaxClientMessageBytes"/>, to see either side's close frame, and to send the client a
+/// close frame of its own, with a code and reason, when the session ends. The browser's frames are cut at read
+/// boundaries (<see cref="ServerFrameSplitter"/>), so every write to the client ends on a frame boundary and that close
+/// can go out at any moment.
 /// </summary>
-internal sealed class CdpRelay(WebSocket client, WebSocket browser, GatewayOptions options)
+internal sealed class CdpRelay(Stream client, BrowserSocket browser, GatewayOptions options)
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly SemaphoreSlim _clientSend = new(1, 1);
+    // Room for at least what the browser may have sent along with its handshake response.
+    private readonly int _bufferBytes = Math.Max(options.BufferBytes, 2 * BrowserSocket.MaxResponseHeaderBytes);
 
     /// <summary>
     /// Runs until either side goes or <paramref name="closeRequested"/> fires (the session ended, the host stops).
     /// When the browser's side goes first, <paramref name="whyBrowserWent"/> says whether the session ended and why.
-    /// Returns the close the client was sent, if any.
+    /// Returns the close the gateway sent the client, if any (not the answer to a close of the client's own).
     /// </summary>
     public async Task<GatewayClose?> RunAsync(Task<GatewayClose> closeRequested, Func<Task<GatewayClose?>> whyBrowserWent, CancellationToken aborted)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        var toBrowser = PumpToBrowserAsync(stop.Token);
-        var toClient = PumpToClientAsync(stop.Token);
-        GatewayClose? sent = null;
+        using var stopToBrowser = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        using var stopToClient = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        using var stopWrites = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var toBrowser = PumpToBrowserAsync(stopToBrowser.Token, stopWrites.Token);
+        var toClient = PumpToClientAsync(stopToClient.Token, stopWrites.Token);
         try
         {
+            GatewayClose? sent = null;
             var first = await Task.WhenAny(toBrowser, toClient, closeRequested);
             if (first == closeRequested)
             {
@@ -40,15 +45,17 @@ internal sealed class CdpRelay(WebSocket client, WebSocket browser, GatewayOptio
                 var end = await toBrowser;
                 if (end.Kind == PumpEndKind.Closed)
                 {
-                    // The client closed: complete its handshake and pass the close on to the browser.
-                    var status = Sendable(end.Status);
-                    await CloseClientAsync(new GatewayClose(status, end.Description ?? ""));
-                    await CloseBrowserAsync(status, end.Description);
+                    // The client closed and its close frame went on to the browser: answer it, as its server would.
+                    await CloseClientAsync(toClient, stopToClient, new GatewayClose(Sendable(end.Status), end.Description ?? ""));
+                    return null;
                 }
-                else if (end.Kind == PumpEndKind.TooBig)
+
+                sent = end.Kind switch
                 {
-                    sent = CloseCodes.MessageTooBig;
-                }
+                    PumpEndKind.TooBig => CloseCodes.MessageTooBig,
+                    PumpEndKind.Invalid => CloseCodes.ProtocolError,
+                    _ => null,
+                };
             }
             else
             {
@@ -61,9 +68,8 @@ internal sealed class CdpRelay(WebSocket client, WebSocket browser, GatewayOptio
                     ?? CloseCodes.BrowserConnectionLost;
             }
 
-            if (sent is not null)
+            if (sent is not null && await CloseClientAsync(toClient, stopToClient, sent))
             {
-                await CloseClientAsync(sent);
                 // Give the client the moment it needs to answer the close, so it sees a clean closing handshake.
                 await Task.WhenAny(toBrowser, Task.Delay(CloseTimeout, CancellationToken.None));
             }
@@ -72,39 +78,79 @@ internal sealed class CdpRelay(WebSocket client, WebSocket browser, GatewayOptio
         }
         finally
         {
-            await stop.CancelAsync();
-            browser.Abort();
-            if (client.State != WebSocketState.Closed)
-            {
-                client.Abort();
-            }
-
+            await stopToBrowser.CancelAsync();
+            await stopToClient.CancelAsync();
+            await stopWrites.CancelAsync();
+            await browser.DisposeAsync();
             await Task.WhenAll(toBrowser, toClient);
         }
     }
 
-    private async Task<PumpEnd> PumpToClientAsync(CancellationToken cancellationToken)
+    /// <summary>Client to browser: frames pass whole or in the pieces they arrive in; a partial header waits for the rest.</summary>
+    private async Task<PumpEnd> PumpToBrowserAsync(CancellationToken stopReading, CancellationToken stopWriting)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(options.BufferBytes);
+        var buffer = ArrayPool<byte>.Shared.Rent(_bufferBytes);
+        var frames = new FrameCursor();
+        var messageBytes = 0L;
+        var end = 0;
         try
         {
             while (true)
             {
-                var received = await browser.ReceiveAsync(buffer.AsMemory(), cancellationToken);
-                if (received.MessageType == WebSocketMessageType.Close)
+                var read = await client.ReadAsync(buffer.AsMemory(end), stopReading);
+                if (read == 0)
                 {
-                    return new PumpEnd(PumpEndKind.Closed, browser.CloseStatus, browser.CloseStatusDescription);
+                    return PumpEnd.Dropped;
                 }
 
-                await _clientSend.WaitAsync(cancellationToken);
-                try
+                end += read;
+                var position = 0;
+                PumpEnd? stop = null;
+                while (position < end && stop is null)
                 {
-                    await client.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, cancellationToken);
+                    var piece = frames.Next(buffer.AsSpan(position, end - position));
+                    if (piece.Kind == FramePieceKind.NeedMore)
+                    {
+                        break;
+                    }
+
+                    if (piece.Kind == FramePieceKind.Invalid || (piece.Kind != FramePieceKind.Continuation && !piece.Frame.Masked))
+                    {
+                        stop = PumpEnd.Invalid;
+                        break;
+                    }
+
+                    if (piece.Kind != FramePieceKind.Continuation && !piece.Frame.IsControl)
+                    {
+                        messageBytes = (piece.Frame.Opcode == WebSocketOpcode.Continuation ? messageBytes : 0) + piece.Frame.PayloadLength;
+                        if (messageBytes > options.MaxClientMessageBytes)
+                        {
+                            stop = PumpEnd.TooBig;
+                            break;
+                        }
+                    }
+
+                    if (piece.Frame.Opcode == WebSocketOpcode.Close)
+                    {
+                        var (status, reason) = CloseFrame.Read(buffer.AsSpan(position, piece.Length));
+                        stop = new PumpEnd(PumpEndKind.Closed, status, reason);
+                    }
+
+                    position += piece.Length;
                 }
-                finally
+
+                if (position > 0)
                 {
-                    _clientSend.Release();
+                    await browser.Stream.WriteAsync(buffer.AsMemory(0, position), stopWriting);
                 }
+
+                if (stop is not null)
+                {
+                    return stop;
+                }
+
+                buffer.AsSpan(position, end - position).CopyTo(buffer);
+                end -= position;
             }
         }
         catch (Exception ex) when (IsConnectionEnd(ex))
@@ -117,39 +163,44 @@ internal sealed class CdpRelay(WebSocket client, WebSocket browser, GatewayOptio
         }
     }
 
-    private async Task<PumpEnd> PumpToBrowserAsync(CancellationToken cancellationToken)
+    /// <summary>Browser to client: every write ends on a frame boundary; the browser's close frame is kept back.</summary>
+    private async Task<PumpEnd> PumpToClientAsync(CancellationToken stopReading, CancellationToken stopWriting)
     {
-        var message = ArrayPool<byte>.Shared.Rent(options.BufferBytes);
-        var length = 0;
+        const int start = ServerFrameSplitter.Headroom;
+        var buffer = ArrayPool<byte>.Shared.Rent(_bufferBytes);
+        var frames = new ServerFrameSplitter();
         try
         {
+            var end = start + browser.Received.Length;
+            browser.Received.Span.CopyTo(buffer.AsSpan(start));
             while (true)
             {
-                if (length == message.Length)
+                var split = frames.Split(buffer, end);
+                if (split.End > split.Start)
                 {
-                    if (message.Length >= options.MaxClientMessageBytes)
-                    {
-                        return new PumpEnd(PumpEndKind.TooBig, null, null);
-                    }
-
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(message.Length * 2, options.MaxClientMessageBytes));
-                    message.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(message);
-                    message = larger;
+                    await client.WriteAsync(buffer.AsMemory(split.Start..split.End), stopWriting);
                 }
 
-                var received = await client.ReceiveAsync(message.AsMemory(length), cancellationToken);
-                if (received.MessageType == WebSocketMessageType.Close)
+                if (split.Stop == ServerFrameSplitStop.Close)
                 {
-                    return new PumpEnd(PumpEndKind.Closed, client.CloseStatus, client.CloseStatusDescription);
+                    var (status, reason) = CloseFrame.Read(buffer.AsSpan(split.End..split.Held));
+                    return new PumpEnd(PumpEndKind.Closed, status, reason);
                 }
 
-                length += received.Count;
-                if (received.EndOfMessage)
+                if (split.Stop == ServerFrameSplitStop.Invalid)
                 {
-                    await browser.SendAsync(message.AsMemory(0, length), received.MessageType, true, cancellationToken);
-                    length = 0;
+                    return PumpEnd.Invalid;
                 }
+
+                buffer.AsSpan(split.Held..end).CopyTo(buffer.AsSpan(start));
+                end = start + end - split.Held;
+                var read = await browser.Stream.ReadAsync(buffer.AsMemory(end), stopReading);
+                if (read == 0)
+                {
+                    return PumpEnd.Dropped;
+                }
+
+                end += read;
             }
         }
         catch (Exception ex) when (IsConnectionEnd(ex))
@@ -158,47 +209,27 @@ internal sealed class CdpRelay(WebSocket client, WebSocket browser, GatewayOptio
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(message);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    private async Task CloseClientAsync(GatewayClose close)
+    /// <summary>
+    /// Stops the browser-to-client pump (it finishes the write it is in, so the client is on a frame boundary) and
+    /// sends the client a close frame. False if the client could not be sent one: it stopped reading.
+    /// </summary>
+    private async Task<bool> CloseClientAsync(Task<PumpEnd> toClient, CancellationTokenSource stopToClient, GatewayClose close)
     {
+        await stopToClient.CancelAsync();
         using var timeout = new CancellationTokenSource(CloseTimeout);
         try
         {
-            await _clientSend.WaitAsync(timeout.Token);
-            try
-            {
-                if (client.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                {
-                    await client.CloseOutputAsync(close.Status, close.Reason, timeout.Token);
-                }
-            }
-            finally
-            {
-                _clientSend.Release();
-            }
+            await toClient.WaitAsync(timeout.Token);
+            await client.WriteAsync(CloseFrame.ForClient(close), timeout.Token);
+            return true;
         }
         catch (Exception ex) when (IsConnectionEnd(ex))
         {
-            client.Abort();
-        }
-    }
-
-    private async Task CloseBrowserAsync(WebSocketCloseStatus status, string? description)
-    {
-        using var timeout = new CancellationTokenSource(CloseTimeout);
-        try
-        {
-            if (browser.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                await browser.CloseOutputAsync(status, description, timeout.Token);
-            }
-        }
-        catch (Exception ex) when (IsConnectionEnd(ex))
-        {
-            browser.Abort();
+            return false;
         }
     }
 
@@ -221,17 +252,22 @@ internal sealed class CdpRelay(WebSocket client, WebSocket browser, GatewayOptio
             : status.Value;
 
     private static bool IsConnectionEnd(Exception ex) =>
-        ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException;
+        ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException;
 
     private enum PumpEndKind
     {
         Closed,
         Dropped,
         TooBig,
+        Invalid,
     }
 
     private sealed record PumpEnd(PumpEndKind Kind, WebSocketCloseStatus? Status, string? Description)
     {
         public static readonly PumpEnd Dropped = new(PumpEndKind.Dropped, null, null);
+
+        public static readonly PumpEnd TooBig = new(PumpEndKind.TooBig, null, null);
+
+        public static readonly PumpEnd Invalid = new(PumpEndKind.Invalid, null, null);
     }
 }

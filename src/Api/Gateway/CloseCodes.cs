@@ -24,6 +24,9 @@ public static class CloseCodes
 
     public static readonly GatewayClose MessageTooBig = new(WebSocketCloseStatus.MessageTooBig, "message_too_big");
 
+    /// <summary>The client sent bytes that are not valid WebSocket frames (unmasked, reserved bits, a broken fragment sequence).</summary>
+    public static readonly GatewayClose ProtocolError = new(WebSocketCloseStatus.ProtocolError, "protocol_error");
+
     public static GatewayClose For(EndReason reason) => reason switch
     {
         EndReason.Client => new((WebSocketCloseStatus)EndedByApi, "ended_by_api"),

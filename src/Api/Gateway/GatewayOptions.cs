@@ -14,10 +14,10 @@ public sealed class GatewayOptions
     /// <summary>The base URL clients use to reach this API (e.g. <c>https://api.example.com</c>); by default the request's own scheme and host.</summary>
     public string? PublicBaseUrl { get; set; }
 
-    /// <summary>Receive buffer per direction and connection; a browser-to-client message larger than this is relayed in frames of this size.</summary>
+    /// <summary>Receive buffer per direction and connection; a browser frame that does not fit reaches the client as fragments of at most this size.</summary>
     public int BufferBytes { get; set; } = 64 * 1024;
 
-    /// <summary>A client-to-browser message is relayed whole (the DevTools server is not asked to reassemble frames); longer ones close the connection.</summary>
+    /// <summary>The largest client-to-browser message; a longer one is refused at its frame header and closes the connection with 1009.</summary>
     public int MaxClientMessageBytes { get; set; } = 64 * 1024 * 1024;
 
     public int UpstreamConnectTimeoutSeconds { get; set; } = 10;

@@ -5,19 +5,20 @@ using System.Text.Json.Nodes;
 
 namespace UFBrowsers.Api.Tests.EndToEnd;
 
-/// <summary>A bare CDP client over <see cref="ClientWebSocket"/>: commands by id, and the close the server sends.</summary>
-internal sealed class CdpSocket : IAsyncDisposable
+/// <summary>A bare CDP client over <see cref="ClientWebSocket"/> (or any client WebSocket): commands by id, and the close the server sends.</summary>
+internal sealed class CdpSocket(WebSocket socket) : IAsyncDisposable
 {
-    private readonly ClientWebSocket _socket = new();
+    private readonly WebSocket _socket = socket;
     private int _nextId;
 
     public WebSocket Socket => _socket;
 
-    public static async Task<CdpSocket> Connect(string url)
+    public static async Task<CdpSocket> Connect(string url, Action<ClientWebSocketOptions>? configure = null)
     {
-        var cdp = new CdpSocket();
-        await cdp._socket.ConnectAsync(new Uri(url), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
-        return cdp;
+        var socket = new ClientWebSocket();
+        configure?.Invoke(socket.Options);
+        await socket.ConnectAsync(new Uri(url), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
+        return new CdpSocket(socket);
     }
 
     /// <summary>Sends a command and returns its <c>result</c>, skipping events.</summary>

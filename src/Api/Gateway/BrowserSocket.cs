@@ -1,0 +1,90 @@
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+
+namespace UFBrowsers.Api.Gateway;
+
+/// <summary>
+/// A TCP connection to a browser's DevTools WebSocket on which the gateway made the client's side of the handshake
+/// itself, offering no extension, so that frames can be relayed as bytes. Pods serve DevTools over plain
+/// <c>ws://</c> on their own network.
+/// </summary>
+internal sealed class BrowserSocket : IAsyncDisposable
+{
+    public const int MaxResponseHeaderBytes = 4 * 1024;
+
+    private BrowserSocket(Stream stream, ReadOnlyMemory<byte> received)
+    {
+        Stream = stream;
+        Received = received;
+    }
+
+    public Stream Stream { get; }
+
+    /// <summary>Bytes that came after the handshake response's headers: the start of the browser's frames.</summary>
+    public ReadOnlyMemory<byte> Received { get; }
+
+    /// <exception cref="WebSocketException">The browser did not accept the WebSocket.</exception>
+    /// <exception cref="SocketException">The browser could not be reached.</exception>
+    public static async Task<BrowserSocket> ConnectAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        if (uri.Scheme != "ws")
+        {
+            throw new WebSocketException(WebSocketError.NotAWebSocket, $"Browser URL '{uri}' is not ws://.");
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(uri.Host, uri.Port, cancellationToken);
+            var key = WebSocketHandshake.NewKey();
+            var request = $"GET {uri.PathAndQuery} HTTP/1.1\r\nHost: {uri.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
+            await socket.SendAsync(Encoding.ASCII.GetBytes(request), cancellationToken);
+
+            var response = new byte[MaxResponseHeaderBytes];
+            var length = 0;
+            int headersEnd;
+            while ((headersEnd = response.AsSpan(0, length).IndexOf("\r\n\r\n"u8)) < 0)
+            {
+                var read = length < response.Length ? await socket.ReceiveAsync(response.AsMemory(length), cancellationToken) : 0;
+                if (read == 0)
+                {
+                    throw new WebSocketException(WebSocketError.HeaderError, "The browser sent no complete handshake response.");
+                }
+
+                length += read;
+            }
+
+            CheckResponse(Encoding.Latin1.GetString(response, 0, headersEnd), key);
+            return new BrowserSocket(new NetworkStream(socket, ownsSocket: true), response.AsMemory((headersEnd + 4)..length));
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private static void CheckResponse(string head, string key)
+    {
+        var lines = head.Split("\r\n");
+        if (!lines[0].StartsWith("HTTP/1.1 101 ", StringComparison.Ordinal))
+        {
+            throw new WebSocketException(WebSocketError.NotAWebSocket, $"The browser answered '{lines[0]}'.");
+        }
+
+        var headers = lines.Skip(1)
+            .Select(line => line.Split(':', 2))
+            .Where(pair => pair.Length == 2)
+            .ToLookup(pair => pair[0].Trim(), pair => pair[1].Trim(), StringComparer.OrdinalIgnoreCase);
+        if (!headers["Upgrade"].Contains("websocket", StringComparer.OrdinalIgnoreCase)
+            || !headers["Sec-WebSocket-Accept"].Contains(WebSocketHandshake.Accept(key), StringComparer.Ordinal)
+            || headers.Contains("Sec-WebSocket-Extensions"))
+        {
+            throw new WebSocketException(WebSocketError.HeaderError, "The browser's handshake response is not a plain WebSocket upgrade.");
+        }
+    }
+
+    public ValueTask DisposeAsync() => Stream.DisposeAsync();
+}
