@@ -140,6 +140,24 @@ public sealed class SessionGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Ending_as_another_customer_is_refused_and_leaves_the_session_running()
+    {
+        var customer = await TestCustomers.Active(Grains, credits: 10);
+        var (session, _) = await Start(customer);
+
+        var foreign = await session.EndOwned("someone-else", EndReason.Client);
+        var afterForeign = (await session.Get())!.Status;
+        var unknown = await Grains.GetGrain<ISessionGrain>(SessionIds.New()).EndOwned(customer.GetPrimaryKeyString(), EndReason.Client);
+        var own = await session.EndOwned(customer.GetPrimaryKeyString(), EndReason.Client);
+
+        Assert.Null(foreign);
+        Assert.Equal(SessionStatus.Active, afterForeign);
+        Assert.Null(unknown);
+        Assert.Equal((SessionStatus.Ended, EndReason.Client), (own!.Status, own.EndReason));
+        await AssertBalanceIsSumOfLedger(customer, 9);
+    }
+
+    [Fact]
     public async Task Ending_twice_changes_nothing()
     {
         var customer = await TestCustomers.Active(Grains, credits: 10);

@@ -120,14 +120,8 @@ internal static class SessionEndpoints
 
     private static async Task<IResult> End(ClaimsPrincipal user, IGrainFactory grains, string id)
     {
-        var session = await OwnSession(user, grains, id);
-        if (session is null)
-        {
-            return NotFound(id);
-        }
-
-        var ended = await grains.For<ISessionGrain>(id).End(EndReason.Client);
-        return TypedResults.Ok(SessionResponse.From(ended!, null));
+        var ended = SessionIds.IsWellFormed(id) ? await grains.For<ISessionGrain>(id).EndOwned(user.CustomerId(), EndReason.Client) : null;
+        return ended is null ? NotFound(id) : TypedResults.Ok(SessionResponse.From(ended, null));
     }
 
     /// <summary>The session when it exists and belongs to the caller; another tenant's session is as unknown as a missing one.</summary>

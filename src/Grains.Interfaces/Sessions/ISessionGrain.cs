@@ -21,6 +21,14 @@ public interface ISessionGrain : IGrainWithStringKey
     [Alias("End")]
     Task<SessionView?> End(EndReason reason);
 
+    /// <summary>
+    /// Ends the session as <see cref="End"/> does, but only when it belongs to <paramref name="customerId"/>: null when it
+    /// never started or is another customer's, which is then left running. One call where the API would otherwise read
+    /// the session to check its owner first.
+    /// </summary>
+    [Alias("EndOwned")]
+    Task<SessionView?> EndOwned(string customerId, EndReason reason);
+
     /// <summary>Brings billing up to now: pays the minute that has begun and ends the session at its deadline.</summary>
     [Alias("Meter")]
     Task Meter();

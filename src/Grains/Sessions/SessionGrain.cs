@@ -125,6 +125,9 @@ public sealed class SessionGrain(
 
     public Task<SessionView?> End(EndReason reason) => EndAt(reason, clock.GetUtcNow());
 
+    public Task<SessionView?> EndOwned(string customerId, EndReason reason) =>
+        S.Status == SessionStatus.New || S.Request!.CustomerId != customerId ? Task.FromResult<SessionView?>(null) : End(reason);
+
     /// <summary>Ends the session as of <paramref name="at"/>: a timer that fires late (after a silo restart) bills only up to its deadline.</summary>
     private async Task<SessionView?> EndAt(EndReason reason, DateTimeOffset at)
     {
