@@ -11,17 +11,25 @@ public sealed class PostgresOptions
     public string ConnectionString { get; set; } = "";
 
     /// <summary>
-    /// <paramref name="connectionString"/> with Npgsql's automatic preparation on unless the operator set it: the silo runs the
-    /// same few statements (ledger, sessions, Orleans storage and reminders) thousands of times a second, and a prepared
-    /// statement skips PostgreSQL's parse and plan on each.
+    /// <paramref name="connectionString"/> tuned for the silo's traffic, where the operator did not set these: Npgsql's
+    /// automatic preparation, because the silo runs the same few statements (ledger, sessions, Orleans storage) thousands
+    /// of times a second and a prepared statement skips PostgreSQL's parse and plan; and no session reset when a pooled
+    /// connection goes back to the pool, because nothing the silo runs on a pooled connection changes session state (the
+    /// migrator's advisory lock is taken on a connection of its own, unpooled), while the reset is a round of statements
+    /// on every return.
     /// </summary>
-    public static string WithStatementPreparation(string connectionString)
+    public static string ForSilo(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.MaxAutoPrepare == 0)
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
         {
             builder.MaxAutoPrepare = 64;
             builder.AutoPrepareMinUsages = 2;
+        }
+
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
         }
 
         return builder.ConnectionString;

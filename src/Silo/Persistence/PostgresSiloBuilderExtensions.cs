@@ -37,7 +37,7 @@ public static class PostgresSiloBuilderExtensions
     public static ISiloBuilder UsePostgres(this ISiloBuilder builder, string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        connectionString = PostgresOptions.WithStatementPreparation(connectionString);
+        connectionString = PostgresOptions.ForSilo(connectionString);
 
         builder.Services.Configure<PostgresOptions>(options => options.ConnectionString = connectionString);
         builder.Services.TryAddSingleton<PostgresMigrator>();
