@@ -21,6 +21,12 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
         RETURNING entry_id, created_at
         """;
 
+    /// <summary>Ends the customer's ($1) active session whose id is parameter <paramref name="session"/>.</summary>
+    private static string CloseSession(int session, int charged) =>
+        $"UPDATE customer_sessions SET status = 'ended', credits_charged = ${charged} WHERE customer_id = $1 AND session_id = ${session} AND status = 'active'";
+
+    private static string ForgetSession(int session) => $"DELETE FROM customer_sessions WHERE customer_id = $1 AND session_id = ${session}";
+
     private const string SessionColumns = "session_id, status, created_at, sequence, credits_charged";
 
     public Task<LedgerAppendResult> AppendAsync(string customerId, LedgerEntry entry) =>
@@ -38,35 +44,23 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
 
     public async Task<LedgerAppendResult?> CloseSessionAsync(string customerId, string sessionId, long creditsCharged, LedgerEntry? final)
     {
-        const string close = """
-            UPDATE customer_sessions SET status = 'ended', credits_charged = $11
-            WHERE customer_id = $1 AND session_id = $10 AND status = 'active'
-            """;
         if (final is not null)
         {
-            return await WriteAsync(customerId, final, $"WITH entry AS ({InsertEntry}), closed AS ({close}) SELECT count(*) FROM entry", sessionId, creditsCharged);
+            return await WriteAsync(customerId, final, $"WITH entry AS ({InsertEntry}), closed AS ({CloseSession(10, 11)}) SELECT count(*) FROM entry", sessionId, creditsCharged);
         }
 
-        await using var command = dataSource.CreateCommand(close.Replace("$10", "$2").Replace("$11", "$3"));
-        command.Parameters.AddWithValue(customerId);
-        command.Parameters.AddWithValue(sessionId);
-        command.Parameters.AddWithValue(creditsCharged);
-        await command.ExecuteNonQueryAsync();
+        await ExecuteAsync(CloseSession(2, 3), customerId, sessionId, creditsCharged);
         return null;
     }
 
     public async Task<LedgerAppendResult?> CancelSessionAsync(string customerId, string sessionId, LedgerEntry? refund)
     {
-        const string forget = "DELETE FROM customer_sessions WHERE customer_id = $1 AND session_id = $10";
         if (refund is not null)
         {
-            return await WriteAsync(customerId, refund, $"WITH entry AS ({InsertEntry}), forgotten AS ({forget}) SELECT count(*) FROM entry", sessionId);
+            return await WriteAsync(customerId, refund, $"WITH entry AS ({InsertEntry}), forgotten AS ({ForgetSession(10)}) SELECT count(*) FROM entry", sessionId);
         }
 
-        await using var command = dataSource.CreateCommand(forget.Replace("$10", "$2"));
-        command.Parameters.AddWithValue(customerId);
-        command.Parameters.AddWithValue(sessionId);
-        await command.ExecuteNonQueryAsync();
+        await ExecuteAsync(ForgetSession(2), customerId, sessionId);
         return null;
     }
 
@@ -124,6 +118,17 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
 
         sessions.RemoveAt(limit);
         return new SessionPage(sessions, sessions[^1].Sequence);
+    }
+
+    private async Task ExecuteAsync(string sql, params object[] parameters)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.AddWithValue(parameter);
+        }
+
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>
