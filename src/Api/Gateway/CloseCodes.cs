@@ -16,6 +16,8 @@ public static class CloseCodes
     public const int Cancelled = 4004;
     public const int IdleTimeout = 4005;
     public const int NoClient = 4006;
+    public const int PodLost = 4007;
+    public const int BrowserClosed = 4008;
 
     /// <summary>The browser's socket dropped but the session did not (yet) say it ended.</summary>
     public static readonly GatewayClose BrowserConnectionLost = new((WebSocketCloseStatus)1014, "browser_connection_lost");
@@ -36,6 +38,8 @@ public static class CloseCodes
         EndReason.Cancelled => new((WebSocketCloseStatus)Cancelled, "cancelled"),
         EndReason.IdleTimeout => new((WebSocketCloseStatus)IdleTimeout, "idle_timeout"),
         EndReason.NoClient => new((WebSocketCloseStatus)NoClient, "no_client"),
+        EndReason.PodLost => new((WebSocketCloseStatus)PodLost, "pod_lost"),
+        EndReason.BrowserClosed => new((WebSocketCloseStatus)BrowserClosed, "browser_closed"),
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

@@ -16,4 +16,8 @@ public enum EndReason
     IdleTimeout = 5,
     /// <summary>No client connected before the first-connect deadline; only the minimum is charged.</summary>
     NoClient = 6,
+    /// <summary>Its browser was found gone without saying so (a crash of the process that ran it); billed up to the last moment it was known alive.</summary>
+    PodLost = 7,
+    /// <summary>A client closed the browser itself (CDP <c>Browser.close</c>).</summary>
+    BrowserClosed = 8,
 }
