@@ -16,7 +16,7 @@ namespace UFBrowsers.Silo.Pods.LocalChromium;
 ///   profile/           &lt;sandbox uid&gt; 0700, Chromium's user-data-dir, /profile in the sandbox
 ///   downloads/         &lt;sandbox uid&gt; 0700, /downloads in the sandbox
 ///   resolv.conf        0644, /etc/resolv.conf in the sandbox (the user-mode network's DNS forwarder)
-///   home/, tmp/        only without the sandbox: HOME and TMPDIR of an unsandboxed browser
+///   home/              only without the sandbox: HOME of an unsandboxed browser (its TMPDIR is /tmp/ufb-tmp-&lt;pod&gt;)
 /// </code>
 /// </remarks>
 internal sealed partial class PodDirectory(string path)
@@ -40,7 +40,13 @@ internal sealed partial class PodDirectory(string path)
 
     public string Home => Combine("home");
 
-    public string Tmp => Combine("tmp");
+    /// <summary>
+    /// TMPDIR of an unsandboxed browser: outside the pod's directory because Chromium's singleton socket goes under it and a
+    /// Unix socket path must be short; named after the pod, and deleted with it.
+    /// </summary>
+    public string Tmp => UnsandboxedTmp(System.IO.Path.GetFileName(Path));
+
+    public static string UnsandboxedTmp(string podId) => System.IO.Path.Combine(System.IO.Path.GetTempPath(), "ufb-tmp-" + podId);
 
     public void CreateForSandbox(int uid, int gid, string resolvConf)
     {
@@ -75,13 +81,17 @@ internal sealed partial class PodDirectory(string path)
             throw new InvalidOperationException($"Refusing to delete '{directory}': it is not a pod directory under '{podsRoot}'.");
         }
 
+        var tmp = UnsandboxedTmp(System.IO.Path.GetFileName(directory));
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                if (Directory.Exists(directory))
+                foreach (var path in new[] { directory, tmp })
                 {
-                    Directory.Delete(directory, recursive: true);
+                    if (Directory.Exists(path))
+                    {
+                        Directory.Delete(path, recursive: true);
+                    }
                 }
 
                 return;
