@@ -21,7 +21,7 @@ public sealed class DownloadFenceTests(HostileTenantFixture target)
             await using (var page = await PodPage.OpenAsync(control))
             {
                 await Download(page, outside, "control.txt");
-                await Eventually(() => File.Exists(Path.Combine(outside, "control.txt")), "the control's download lands in the host directory");
+                await Wait.Until(() => File.Exists(Path.Combine(outside, "control.txt")), "the control's download lands in the host directory");
             }
 
             await target.Control.DeleteAsync(control, CancellationToken.None);
@@ -32,11 +32,11 @@ public sealed class DownloadFenceTests(HostileTenantFixture target)
             {
                 await Download(page, pod.DownloadsDirectory!, "kept.txt");
                 var kept = Path.Combine(target.SandboxedPods, pod.PodId, "downloads", "kept.txt");
-                await Eventually(() => File.Exists(kept), "a download to the lease's DownloadsDirectory lands in the pod's downloads folder");
+                await Wait.Until(() => File.Exists(kept), "a download to the lease's DownloadsDirectory lands in the pod's downloads folder");
 
                 await Download(page, outside, "escape.txt");
                 // Inside the sandbox the path exists only in its private /tmp, where the browser put the file.
-                await Eventually(async () => await page.NavigateAsync($"file://{outside}/escape.txt") is null, "the download lands in the sandbox's /tmp");
+                await Wait.Until(async () => await page.NavigateAsync($"file://{outside}/escape.txt") is null, "the download lands in the sandbox's /tmp");
                 Assert.Equal("downloaded by the tenant", await page.TextAsync());
             }
 
@@ -55,17 +55,5 @@ public sealed class DownloadFenceTests(HostileTenantFixture target)
         await page.Browser.SendAsync("Browser.setDownloadBehavior", new { behavior = "allow", downloadPath = directory });
         // A navigation that becomes a download is reported as aborted.
         await page.NavigateAsync($"{target.Network.PublicUrl}/download?name={name}");
-    }
-
-    private static Task Eventually(Func<bool> condition, string what) => Eventually(() => Task.FromResult(condition()), what);
-
-    private static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting until {what}");
-            await Task.Delay(100);
-        }
     }
 }

@@ -88,11 +88,16 @@ public sealed class HostileTenantFixture : IAsyncLifetime
     }
 
     public async Task<LocalChromiumPodProvider> StartProvider(
-        string podsDirectory, bool sandbox, Action<LocalChromiumOptions>? configure = null, ILogger<LocalChromiumPodProvider>? logger = null)
+        string podsDirectory,
+        bool sandbox,
+        Action<LocalChromiumOptions>? configure = null,
+        ILogger<LocalChromiumPodProvider>? logger = null,
+        RecordingLossReporter? reporter = null)
     {
-        var options = new LocalChromiumOptions { PodsDirectory = podsDirectory, Sandbox = sandbox };
+        var options = new LocalChromiumOptions { PodsDirectory = Path.GetFullPath(podsDirectory), Sandbox = sandbox };
         configure?.Invoke(options);
-        var provider = new LocalChromiumPodProvider(Options.Create(options), Reporter, logger ?? NullLogger<LocalChromiumPodProvider>.Instance);
+        var provider = new LocalChromiumPodProvider(
+            Options.Create(options), reporter ?? Reporter, logger ?? NullLogger<LocalChromiumPodProvider>.Instance);
         await provider.StartAsync(CancellationToken.None);
         return provider;
     }

@@ -13,7 +13,7 @@ namespace UFBrowsers.Silo.Pods.LocalChromium;
 /// <remarks>
 /// How a pod is started is the launcher's business (<see cref="SandboxedPodLauncher"/>, or <see cref="UnsandboxedPodLauncher"/>
 /// when an operator opted out); this class keeps the pods: it waits for DevTools, reports a pod that dies on its own (or that
-/// the <see cref="MemoryWatchdog"/> kills) to the pool, and destroys every process and file of a pod at release, at stop, at
+/// the <see cref="ResourceWatchdog"/> kills) to the pool, and destroys every process and file of a pod at release, at stop, at
 /// process exit, and, through the <see cref="StalePodSweeper"/>, what a SIGKILLed predecessor left.
 /// </remarks>
 public sealed class LocalChromiumPodProvider : IPodProvider, IHostedService, IAsyncDisposable
@@ -176,7 +176,7 @@ public sealed class LocalChromiumPodProvider : IPodProvider, IHostedService, IAs
 
         if (cgroups is null)
         {
-            var watchdog = new MemoryWatchdog(_options.Limits, () => _pods.Values, KillOverMemory, _logger);
+            var watchdog = new ResourceWatchdog(_options.Limits, () => _pods.Values, KillOverMemory, _logger);
             _watchdog = Task.Run(() => watchdog.RunAsync(_stopping.Token), CancellationToken.None);
         }
 

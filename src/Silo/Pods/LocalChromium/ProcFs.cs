@@ -7,6 +7,7 @@ namespace UFBrowsers.Silo.Pods.LocalChromium;
 internal static partial class ProcFs
 {
     private const int SigKill = 9;
+    private const string MaxOomScoreAdj = "1000";
 
     public static bool IsAvailable => File.Exists("/proc/self/stat");
 
@@ -116,16 +117,25 @@ internal static partial class ProcFs
     /// Makes the process (and everything it starts later) the kernel OOM killer's first choice, so that a pod running the
     /// machine out of memory is what dies, never the control plane or the database.
     /// </summary>
-    public static void PreferForOomKill(int pid) => TryWrite($"/proc/{pid}/oom_score_adj", "1000");
+    public static void PreferForOomKill(int pid, bool onlyIfLower = false)
+    {
+        var path = $"/proc/{pid}/oom_score_adj";
+        if (onlyIfLower && ReadTrimmed(path) is null or MaxOomScoreAdj)
+        {
+            return;
+        }
+
+        TryWrite(path, MaxOomScoreAdj);
+    }
 
     /// <summary>Sets the nice value of the process's scheduler autogroup (its session): the CPU weight of the whole session against others.</summary>
     public static bool SetAutogroupNice(int pid, int nice) => TryWrite($"/proc/{pid}/autogroup", nice.ToString(CultureInfo.InvariantCulture));
 
-    public static string? ReadAutogroup(int pid)
+    private static string? ReadTrimmed(string path)
     {
         try
         {
-            return File.ReadAllText($"/proc/{pid}/autogroup").Trim();
+            return File.ReadAllText(path).Trim();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace UFBrowsers.Silo.Pods.LocalChromium;
 
 /// <summary>
-/// Without a cgroup, the memory limit of a pod is kept by measuring it: every <see cref="PodResourceLimits.WatchdogInterval"/>
+/// Without a cgroup, the limits of a pod are kept by watching its processes. Memory:  every <see cref="PodResourceLimits.WatchdogInterval"/>
 /// the resident memory of all of a pod's processes is summed from <c>/proc</c> (one read per process of the machine); only
 /// when that sum is over the limit is the finer proportional figure (PSS, shared pages divided among their users) plus
 /// what the pod keeps in its in-memory <c>/tmp</c> and <c>/dev/shm</c> measured, and a pod still over is handed to
@@ -13,8 +13,10 @@ namespace UFBrowsers.Silo.Pods.LocalChromium;
 /// Between two measurements a page can allocate beyond the limit (at a few GB/s, a 250 ms interval lets it overshoot by up
 /// to about a gigabyte); V8's heap limit stops plain JavaScript objects earlier, and every pod process has the highest
 /// <c>oom_score_adj</c>, so if the machine ever runs out first, the kernel kills a pod rather than the API or PostgreSQL.
+/// That score is also kept here: where the service lacks CAP_SYS_RESOURCE (root in many containers), the kernel lets
+/// Chromium lower its own processes' scores again (it sets renderers to 300), so every round raises them back to 1000.
 /// </remarks>
-internal sealed class MemoryWatchdog(
+internal sealed class ResourceWatchdog(
     PodResourceLimits limits,
     Func<IEnumerable<LocalChromiumPod>> pods,
     Action<LocalChromiumPod, long> overLimit,
@@ -54,6 +56,11 @@ internal sealed class MemoryWatchdog(
         foreach (var pod in live)
         {
             var tree = table.Trees(pod.Roots);
+            foreach (var process in tree)
+            {
+                ProcFs.PreferForOomKill(process.Pid, onlyIfLower: true);
+            }
+
             if (tree.Sum(process => process.ResidentBytes) <= limits.MemoryBytes)
             {
                 continue;
