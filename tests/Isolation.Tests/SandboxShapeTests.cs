@@ -52,19 +52,39 @@ public sealed class SandboxShapeTests(HostileTenantFixture target)
     }
 
     [Fact]
-    public async Task Every_pod_process_is_the_kernel_OOM_killers_first_choice_and_a_sandbox_has_a_low_CPU_weight()
+    public async Task Every_pod_process_is_the_kernel_OOM_killers_first_choice_and_each_pod_is_a_scheduling_group_of_its_own()
     {
-        var pod = await target.SandboxedPod();
-        var processes = Processes(pod);
+        var first = await target.SandboxedPod();
+        var second = await target.SandboxedPod();
 
         // Chromium lowers its renderers' scores where the service lacks CAP_SYS_RESOURCE; the watchdog raises them again.
-        await Wait.Until(() => Processes(pod).All(p => Procs.ReadFile($"/proc/{p.Pid}/oom_score_adj") is "1000" or null), "every pod process has oom_score_adj 1000");
+        await Wait.Until(() => Processes(first).All(p => Procs.ReadFile($"/proc/{p.Pid}/oom_score_adj") is "1000" or null), "every pod process has oom_score_adj 1000");
         Assert.NotEqual("1000", Procs.ReadFile($"/proc/{Environment.ProcessId}/oom_score_adj"));
-        var chromium = processes.Where(IsChromium).ToList();
-        Assert.All(chromium, p => Assert.EndsWith(" nice 10", Procs.ReadFile($"/proc/{p.Pid}/autogroup")));
-        Assert.DoesNotContain(" nice 10", Procs.ReadFile($"/proc/{Environment.ProcessId}/autogroup"));
 
-        await target.Sandboxed.DeleteAsync(pod, CancellationToken.None);
+        // One autogroup per pod (its own session): CPU is shared per pod, not per process, and apart from the silo's.
+        var firstGroups = Processes(first).Where(IsChromium).Select(p => Procs.ReadFile($"/proc/{p.Pid}/autogroup")).Distinct().ToList();
+        var secondGroups = Processes(second).Where(IsChromium).Select(p => Procs.ReadFile($"/proc/{p.Pid}/autogroup")).Distinct().ToList();
+        Assert.Single(firstGroups);
+        Assert.Single(secondGroups);
+        Assert.NotEqual(firstGroups[0], secondGroups[0]);
+        Assert.NotEqual(Procs.ReadFile($"/proc/{Environment.ProcessId}/autogroup"), firstGroups[0]);
+
+        await target.Sandboxed.DeleteAsync(first, CancellationToken.None);
+        await target.Sandboxed.DeleteAsync(second, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_configured_CPU_nice_lowers_the_weight_of_each_pods_scheduling_group()
+    {
+        await using var provider = await target.StartProvider(Path.Combine(target.SandboxedPods, "..", "niced"), sandbox: true, o => o.Limits.CpuNice = 10);
+        var pod = await provider.CreateAsync("default", CancellationToken.None);
+        var directory = Path.GetDirectoryName(Path.GetDirectoryName(pod.DevToolsSocket))!;
+        var marker = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "pod.json")));
+        var processes = Procs.Trees(marker.RootElement.GetProperty("processes").EnumerateArray()
+            .Select(p => (p.GetProperty("pid").GetInt32(), p.GetProperty("startTicks").GetInt64())));
+
+        Assert.All(processes.Where(IsChromium), p => Assert.EndsWith(" nice 10", Procs.ReadFile($"/proc/{p.Pid}/autogroup")));
+        Assert.DoesNotContain(" nice 10", Procs.ReadFile($"/proc/{Environment.ProcessId}/autogroup"));
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class LocalChromiumPodProvider : IPodProvider, IHostedService, IAs
     private readonly long? _ownerStartTicks = ProcFs.StartTicks(Environment.ProcessId);
     private readonly Lock _startGate = new();
     private Task? _started;
-    private PodLimits _limits = new(null);
+    private PodLimits _limits = new(null, 0);
     private IPodLauncher? _launcher;
     private StalePodSweeper? _sweeper;
     private Task _watchdog = Task.CompletedTask;
@@ -160,7 +160,7 @@ public sealed class LocalChromiumPodProvider : IPodProvider, IHostedService, IAs
         }
 
         var cgroups = _options.Limits.CgroupParent is { Length: > 0 } parent ? PodCgroups.Open(parent, _options.Limits) : null;
-        _limits = new PodLimits(cgroups);
+        _limits = new PodLimits(cgroups, _options.Limits.CpuNice);
         _launcher = _options.Sandbox
             ? new SandboxedPodLauncher(_options, _spawner, _limits)
             : new UnsandboxedPodLauncher(_options, _spawner, _limits);

@@ -4,18 +4,11 @@ namespace UFBrowsers.Silo.Pods.LocalChromium;
 
 /// <summary>
 /// What is applied to every process of a pod as it starts: the highest OOM score (the kernel's OOM killer takes a pod, never
-/// the control plane or the database), the pod's cgroup when one is delegated, and for a sandbox a lower CPU weight for its
-/// session than the control plane's.
+/// the control plane or the database), the pod's cgroup when one is delegated, and for a sandbox the CPU weight of its
+/// session (a session of its own: the kernel shares CPU fairly between sessions, whatever their number of processes).
 /// </summary>
-internal sealed class PodLimits(PodCgroups? cgroups)
+internal sealed class PodLimits(PodCgroups? cgroups, int autogroupNice)
 {
-    /// <summary>
-    /// Nice value of a sandboxed pod's scheduler autogroup (bubblewrap starts each pod in a session of its own, and the
-    /// kernel shares CPU fairly between sessions): weight 110 against the control plane's 1024, so under contention ten
-    /// busy pods together get about as much CPU as the API and silo, however many processes each pod runs.
-    /// </summary>
-    public const int SandboxAutogroupNice = 10;
-
     public PodCgroups? Cgroups => cgroups;
 
     public void Prepare(LocalChromiumPod pod) => cgroups?.Create(pod.Id);
@@ -27,10 +20,10 @@ internal sealed class PodLimits(PodCgroups? cgroups)
         cgroups?.Add(pod.Id, pid);
     }
 
-    /// <summary>Once the browser runs: the CPU weight of the sandbox's session (the child of the launcher leads it).</summary>
-    public static void LowerSessionWeight(LocalChromiumPod pod)
+    /// <summary>Once the browser runs: the CPU weight of the sandbox's session (the child of the launcher leads it), when configured.</summary>
+    public void SetSessionWeight(LocalChromiumPod pod)
     {
-        if (pod.Browser is not { } launcher)
+        if (autogroupNice == 0 || pod.Browser is not { } launcher)
         {
             return;
         }
@@ -41,7 +34,7 @@ internal sealed class PodLimits(PodCgroups? cgroups)
                 .Split(' ', StringSplitOptions.RemoveEmptyEntries);
             foreach (var child in children)
             {
-                ProcFs.SetAutogroupNice(int.Parse(child, CultureInfo.InvariantCulture), SandboxAutogroupNice);
+                ProcFs.SetAutogroupNice(int.Parse(child, CultureInfo.InvariantCulture), autogroupNice);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -14,6 +14,14 @@ public sealed class PodResourceLimits
     /// <summary>CPU a pod may use, in thousandths of a core; a hard cap with a cgroup, a share without one.</summary>
     public int CpuMillicores { get; set; } = 1000;
 
+    /// <summary>
+    /// Nice value of a sandboxed pod's scheduler autogroup. Each pod runs in a session of its own, so the kernel already
+    /// shares CPU fairly between pods (one share each, however many processes a pod runs) and with the control plane's
+    /// session; 1 to 19 lowers every pod's weight further against the control plane (10: weight 110 against 1024), which
+    /// also slows pods against anything else on the machine.
+    /// </summary>
+    public int CpuNice { get; set; }
+
     /// <summary>V8's old-generation heap per renderer (<c>--js-flags=--max-old-space-size</c>); a page over it crashes alone.</summary>
     public int JsHeapMebibytes { get; set; } = 1024;
 

@@ -56,7 +56,7 @@ internal sealed class SandboxedPodLauncher(LocalChromiumOptions options, Process
             : null;
     }
 
-    public void Started(LocalChromiumPod pod) => PodLimits.LowerSessionWeight(pod);
+    public void Started(LocalChromiumPod pod) => limits.SetSessionWeight(pod);
 
     private async Task<PodProcess> StartAsync(LocalChromiumPod pod, string role, System.Diagnostics.ProcessStartInfo start, bool readStdout = false)
     {
