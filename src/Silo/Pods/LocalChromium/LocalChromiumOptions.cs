@@ -30,7 +30,10 @@ public sealed class LocalChromiumOptions
     /// </summary>
     public bool Sandbox { get; set; } = true;
 
-    /// <summary>The unprivileged user id the sandboxed browser runs as (also inside its user namespace).</summary>
+    /// <summary>
+    /// The unprivileged user id the sandboxed browser runs as (also inside its user namespace). Choose one no account of the
+    /// machine has: a process of that user outside the sandbox could read the pods' profiles and enter their namespaces.
+    /// </summary>
     public int SandboxUid { get; set; } = 1000;
 
     /// <summary>The group id the sandboxed browser runs as.</summary>

@@ -148,7 +148,7 @@ public sealed class LocalChromiumPodProvider : IPodProvider, IHostedService, IAs
     {
         if (_options.Sandbox)
         {
-            await SandboxPreflight.CheckAsync(_options, _root, cancellationToken);
+            await SandboxPreflight.CheckAsync(_options, _root, _spawner, cancellationToken);
         }
         else
         {

@@ -18,7 +18,7 @@ internal static partial class SandboxPreflight
     private const string OptOut =
         $"To run browsers without a sandbox anyway (every page then sees this machine: only with tenants you trust), set {LocalChromiumOptions.Section}:Sandbox=false.";
 
-    public static async Task CheckAsync(LocalChromiumOptions options, string podsDirectory, CancellationToken cancellationToken)
+    public static async Task CheckAsync(LocalChromiumOptions options, string podsDirectory, ProcessSpawner spawner, CancellationToken cancellationToken)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -79,13 +79,16 @@ internal static partial class SandboxPreflight
         }
 
         PodNetworkPolicy.Validate(options.Network.EffectiveBlockedCidrs);
-        await ProbeAsync(new SandboxCommands(options).Probe(), cancellationToken);
+        await ProbeAsync(new SandboxCommands(options).Probe(), spawner, cancellationToken);
     }
 
-    /// <summary>Runs the smallest sandbox of the same kind; a kernel or security module that refuses it is found here, not at the first session.</summary>
-    private static async Task ProbeAsync(ProcessStartInfo probe, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the smallest sandbox of the same kind; a kernel or security module that refuses it is found here, not at the first
+    /// session. Started from the spawner's thread like every pod (bubblewrap dies with the thread that started it).
+    /// </summary>
+    private static async Task ProbeAsync(ProcessStartInfo probe, ProcessSpawner spawner, CancellationToken cancellationToken)
     {
-        using var process = Process.Start(probe) ?? throw Refused("the sandbox probe did not start.");
+        using var process = await spawner.StartAsync(probe);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         _ = process.StandardOutput.ReadToEndAsync(cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
