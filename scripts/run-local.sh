@@ -4,11 +4,16 @@
 # and a demo customer whose API key is printed. Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Everything this script creates (secrets, the log) is readable by this user alone.
+umask 077
 
 port="${UFB_PORT:-8080}"
 url="http://127.0.0.1:${port}"
 data=".data"
 mkdir -p "$data"
+# .data from an earlier version may have been created with looser modes: the service's alone, directory and files.
+chmod 700 "$data"
+find "$data" -maxdepth 1 -type f -exec chmod 600 {} +
 
 bash scripts/install-deps.sh
 
@@ -22,7 +27,7 @@ if [ ! -s "$data/stripe-webhook-secret" ]; then
   (umask 077; printf 'whsec_%s' "$(head -c 32 /dev/urandom | base64 | tr -d '/+=')" > "$data/stripe-webhook-secret")
 fi
 
-echo "Starting PostgreSQL (data in .data/postgres)..."
+echo "Starting PostgreSQL (Unix socket only)..."
 connection_string=$(bash scripts/local-postgres.sh start)
 # Likewise the key that signs connect URLs, so they stay valid across restarts.
 if [ ! -s "$data/gateway-signing-key" ]; then
@@ -30,8 +35,9 @@ if [ ! -s "$data/gateway-signing-key" ]; then
 fi
 
 echo "Building..."
-dotnet build src/Api -c Release -v quiet -nologo >/dev/null
-dotnet build tools/StripeTrigger -c Release -v quiet -nologo >/dev/null
+# Build outputs are ordinary files, not secrets.
+(umask 022; dotnet build src/Api -c Release -v quiet -nologo >/dev/null)
+(umask 022; dotnet build tools/StripeTrigger -c Release -v quiet -nologo >/dev/null)
 
 export UFBrowsers__Operator__Token="$operator_token"
 export UFBrowsers__Silo__Storage=Postgres
@@ -40,6 +46,8 @@ export UFBrowsers__Stripe__WebhookSecret="$(cat "$data/stripe-webhook-secret")"
 export UFBrowsers__Gateway__SigningKey="$(cat "$data/gateway-signing-key")"
 # Connect URLs name 127.0.0.1 (where the API listens) even when the request said localhost.
 export UFBrowsers__Gateway__PublicBaseUrl="$url"
+# Each run on one machine owns its pods directory (a provider sweeps whatever it finds there at start).
+export UFBrowsers__LocalChromium__PodsDirectory="/tmp/ufbrowsers-pods-$port"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
 dotnet src/Api/bin/Release/net10.0/UFBrowsers.Api.dll --contentRoot "$PWD/src/Api/bin/Release/net10.0" --urls "$url" > "$data/ufbrowsers.log" 2>&1 &
 pid=$!

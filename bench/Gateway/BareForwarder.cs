@@ -14,17 +14,18 @@ internal sealed class BareForwarder : IAsyncDisposable
     private readonly List<Socket> _sockets = [];
     private readonly Task _accepting;
 
-    public BareForwarder(Uri browser)
+    /// <param name="devToolsSocket">A sandboxed pod's DevTools Unix socket, or null to forward to the URL's TCP port.</param>
+    public BareForwarder(Uri browser, string? devToolsSocket)
     {
         _listener.Start();
-        _accepting = AcceptAsync(browser);
+        _accepting = AcceptAsync(browser, devToolsSocket);
         Url = new UriBuilder(browser) { Port = ((IPEndPoint)_listener.LocalEndpoint).Port }.Uri.ToString();
     }
 
     /// <summary>The browser's WebSocket URL, reached through the forwarder.</summary>
     public string Url { get; }
 
-    private async Task AcceptAsync(Uri browser)
+    private async Task AcceptAsync(Uri browser, string? devToolsSocket)
     {
         while (true)
         {
@@ -38,8 +39,18 @@ internal sealed class BareForwarder : IAsyncDisposable
                 return;
             }
 
-            var upstream = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            await upstream.ConnectAsync(browser.Host, browser.Port);
+            Socket upstream;
+            if (devToolsSocket is null)
+            {
+                upstream = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await upstream.ConnectAsync(browser.Host, browser.Port);
+            }
+            else
+            {
+                upstream = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                await upstream.ConnectAsync(new UnixDomainSocketEndPoint(devToolsSocket));
+            }
+
             client.NoDelay = true;
             _sockets.AddRange([client, upstream]);
             _ = CopyAsync(client, upstream);

@@ -14,10 +14,28 @@ internal sealed class BenchCdpClient(ClientWebSocket socket) : IAsyncDisposable
     private byte[] _message = new byte[1024 * 1024];
     private int _nextId;
 
-    public static async Task<BenchCdpClient> ConnectAsync(string url)
+    /// <param name="devToolsSocket">A sandboxed pod's DevTools Unix socket (the URL's host is then only a name), or null for TCP.</param>
+    public static async Task<BenchCdpClient> ConnectAsync(string url, string? devToolsSocket = null)
     {
         var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri(url), CancellationToken.None);
+        if (devToolsSocket is null)
+        {
+            await socket.ConnectAsync(new Uri(url), CancellationToken.None);
+        }
+        else
+        {
+            using var invoker = new HttpMessageInvoker(new SocketsHttpHandler
+            {
+                ConnectCallback = async (_, cancellationToken) =>
+                {
+                    var unix = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+                    await unix.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(devToolsSocket), cancellationToken);
+                    return new System.Net.Sockets.NetworkStream(unix, ownsSocket: true);
+                },
+            });
+            await socket.ConnectAsync(new Uri(url), invoker, CancellationToken.None);
+        }
+
         return new BenchCdpClient(socket);
     }
 

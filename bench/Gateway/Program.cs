@@ -55,10 +55,12 @@ http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer
 var created = (await (await http.PostAsJsonAsync("/v1/sessions", new { idleTimeoutSeconds = 600 })).Content.ReadFromJsonAsync<JsonNode>())!;
 var sessionId = created["id"]!.GetValue<string>();
 var gatewayUrl = created["connectUrl"]!.GetValue<string>();
-var directUrl = (await grains.GetGrain<ISessionGrain>(sessionId).Get())!.ConnectUrl!;
+var pod = (await grains.GetGrain<ISessionGrain>(sessionId).GetPod())!;
+var directUrl = pod.CdpWebSocketUrl;
 
-await using var forwarder = new BareForwarder(new Uri(directUrl));
-var direct = await BenchCdpClient.ConnectAsync(directUrl);
+// "Direct" is as direct as the silo gets: through the sandboxed pod's DevTools socket when it has one.
+await using var forwarder = new BareForwarder(new Uri(directUrl), pod.DevToolsSocket);
+var direct = await BenchCdpClient.ConnectAsync(directUrl, pod.DevToolsSocket);
 var gateway = await BenchCdpClient.ConnectAsync(gatewayUrl);
 var bare = await BenchCdpClient.ConnectAsync(forwarder.Url);
 var targetId = BenchCdpClient.Field(await direct.SendAsync("Target.createTarget", "{\"url\":\"about:blank\"}"), "result", "targetId");
@@ -66,7 +68,7 @@ var directSession = BenchCdpClient.Field(await direct.SendAsync("Target.attachTo
 var gatewaySession = BenchCdpClient.Field(await gateway.SendAsync("Target.attachToTarget", $"{{\"targetId\":\"{targetId}\",\"flatten\":true}}"), "result", "sessionId");
 var bareSession = BenchCdpClient.Field(await bare.SendAsync("Target.attachToTarget", $"{{\"targetId\":\"{targetId}\",\"flatten\":true}}"), "result", "sessionId");
 
-Console.WriteLine($"gateway: {gatewayUrl[..gatewayUrl.IndexOf('?')]}?token=…  direct: {directUrl}");
+Console.WriteLine($"gateway: {gatewayUrl[..gatewayUrl.IndexOf('?')]}?token=…  direct: {directUrl}{(pod.DevToolsSocket is { } socketPath ? " via " + socketPath : "")}");
 Console.WriteLine($"cores: {Environment.ProcessorCount}; evaluations: {evaluations} per path; screenshots: {screenshots} per path");
 
 // Round trip of Runtime.evaluate("1+1").

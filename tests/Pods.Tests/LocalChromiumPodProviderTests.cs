@@ -1,22 +1,18 @@
 using System.Text.Json;
+using UFBrowsers.TestSupport;
 
 namespace UFBrowsers.Pods.Tests;
 
 public sealed class LocalChromiumPodProviderTests : IAsyncLifetime
 {
     private readonly PodSandbox _sandbox = new();
-    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _sandbox.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _sandbox.DisposeAsync();
 
     [Fact]
-    public async Task Create_returns_a_lease_whose_devtools_endpoint_answers()
+    public async Task Create_returns_a_lease_whose_devtools_answers_through_the_pods_unix_socket()
     {
         var provider = await _sandbox.StartedProvider();
 
@@ -24,21 +20,22 @@ public sealed class LocalChromiumPodProviderTests : IAsyncLifetime
 
         Assert.Equal("pool-a", lease.NodePool);
         Assert.False(string.IsNullOrWhiteSpace(lease.PodId));
-        var http = new Uri(lease.CdpHttpUrl);
-        Assert.Equal("http", http.Scheme);
-        Assert.Equal("127.0.0.1", http.Host);
-        Assert.Matches(@"^ws://127\.0\.0\.1:\d+/devtools/browser/[0-9a-f-]+$", lease.CdpWebSocketUrl);
-        Assert.Equal(http.Port, new Uri(lease.CdpWebSocketUrl).Port);
+        Assert.Equal(Path.Combine(_sandbox.PodDirectory(lease), "devtools", "cdp.sock"), lease.DevToolsSocket);
+        Assert.Equal("http://localhost", lease.CdpHttpUrl);
+        Assert.Matches(@"^ws://localhost/devtools/browser/[0-9a-f-]+$", lease.CdpWebSocketUrl);
+        Assert.Equal("/downloads", lease.DownloadsDirectory);
 
-        using var version = JsonDocument.Parse(await _http.GetStringAsync(lease.CdpHttpUrl + "/json/version"));
+        using var http = PodDevTools.Http(lease);
+        using var version = JsonDocument.Parse(await http.GetStringAsync("/json/version"));
         Assert.Equal(lease.CdpWebSocketUrl, version.RootElement.GetProperty("webSocketDebuggerUrl").GetString());
         Assert.Contains("Chrome", version.RootElement.GetProperty("Browser").GetString());
 
-        Assert.True(PodSandbox.IsChromiumOfProfile(_sandbox.Pid(lease), _sandbox.ProfileDirectory(lease)));
+        await using var browser = await PodDevTools.BrowserAsync(lease);
+        Assert.Contains("Chrome", (await browser.SendAsync("Browser.getVersion")).GetProperty("product").GetString());
     }
 
     [Fact]
-    public async Task Two_pods_have_their_own_port_process_and_profile()
+    public async Task Two_pods_have_their_own_socket_processes_profile_and_network()
     {
         var provider = await _sandbox.StartedProvider();
 
@@ -46,51 +43,57 @@ public sealed class LocalChromiumPodProviderTests : IAsyncLifetime
         var second = await provider.CreateAsync("default", CancellationToken.None);
 
         Assert.NotEqual(first.PodId, second.PodId);
-        Assert.NotEqual(new Uri(first.CdpHttpUrl).Port, new Uri(second.CdpHttpUrl).Port);
-        Assert.NotEqual(_sandbox.Pid(first), _sandbox.Pid(second));
-        Assert.NotEqual(_sandbox.ProfileDirectory(first), _sandbox.ProfileDirectory(second));
+        Assert.NotEqual(first.DevToolsSocket, second.DevToolsSocket);
+        Assert.Empty(_sandbox.Processes(first).Select(p => p.Pid).Intersect(_sandbox.Processes(second).Select(p => p.Pid)));
+        Assert.NotEqual(Procs.Namespace(_sandbox.ChromiumPid(first), "net"), Procs.Namespace(_sandbox.ChromiumPid(second), "net"));
         Assert.True(Directory.Exists(_sandbox.ProfileDirectory(first)));
         Assert.True(Directory.Exists(_sandbox.ProfileDirectory(second)));
-        Assert.True(PodSandbox.IsChromiumOfProfile(_sandbox.Pid(first), _sandbox.ProfileDirectory(first)));
-        Assert.True(PodSandbox.IsChromiumOfProfile(_sandbox.Pid(second), _sandbox.ProfileDirectory(second)));
+        Assert.True(await PodDevTools.AcceptsConnectionsAsync(first));
+        Assert.True(await PodDevTools.AcceptsConnectionsAsync(second));
     }
 
     [Fact]
-    public async Task Delete_kills_the_browser_and_removes_its_profile_and_a_second_delete_is_fine()
+    public async Task Delete_kills_every_process_of_the_pod_and_removes_its_directory_and_a_second_delete_is_fine()
     {
         var provider = await _sandbox.StartedProvider();
         var lease = await provider.CreateAsync("default", CancellationToken.None);
-        var pid = _sandbox.Pid(lease);
-        var profile = _sandbox.ProfileDirectory(lease);
-        Assert.True(_sandbox.HasRunningProcess(lease));
+        var processes = _sandbox.Processes(lease);
+        Assert.True(processes.Count >= 5, $"a sandboxed pod runs several processes, found {processes.Count}");
 
         await provider.DeleteAsync(lease, CancellationToken.None);
 
-        Assert.False(PodSandbox.IsChromiumOfProfile(pid, profile));
-        Assert.Empty(PodSandbox.ProcessesUsing(profile));
+        Assert.Empty(Procs.StillAlive(processes));
+        Assert.Empty(Procs.Naming(_sandbox.PodDirectory(lease)));
         Assert.False(Directory.Exists(_sandbox.PodDirectory(lease)));
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => _http.GetStringAsync(lease.CdpHttpUrl + "/json/version"));
+        Assert.False(await PodDevTools.AcceptsConnectionsAsync(lease));
 
         await provider.DeleteAsync(lease, CancellationToken.None);
         Assert.False(Directory.Exists(_sandbox.PodDirectory(lease)));
         Assert.Empty(_sandbox.Reporter.Reported);
     }
 
-    [Fact]
-    public async Task A_browser_killed_from_outside_is_reported_lost_exactly_once_and_a_deleted_one_never()
+    [Theory]
+    [InlineData("chromium")]
+    [InlineData("slirp4netns")]
+    [InlineData("socat")]
+    public async Task A_pod_whose_browser_network_or_bridge_is_killed_from_outside_is_reported_lost_once_and_a_deleted_one_never(string victimProcess)
     {
         var provider = await _sandbox.StartedProvider();
         var victim = await provider.CreateAsync("pool-b", CancellationToken.None);
         var deleted = await provider.CreateAsync("pool-b", CancellationToken.None);
+        var processes = _sandbox.Processes(victim);
 
         await provider.DeleteAsync(deleted, CancellationToken.None);
-        PodSandbox.KillFromOutside(_sandbox.Pid(victim));
+        var pid = victimProcess == "chromium"
+            ? _sandbox.ChromiumPid(victim)
+            : processes.Single(p => Procs.CommandLine(p.Pid).Any(a => a.EndsWith(victimProcess, StringComparison.Ordinal)) && Procs.CommandLine(p.Pid)[0].EndsWith(victimProcess, StringComparison.Ordinal)).Pid;
+        PodSandbox.KillFromOutside(pid);
 
         await PodSandbox.Eventually(() => _sandbox.Reporter.Reported.Count > 0, "the killed pod is reported");
         await PodSandbox.Eventually(() => !Directory.Exists(_sandbox.PodDirectory(victim)), "the lost pod's directory is removed");
         await Task.Delay(500);
         Assert.Equal([victim], _sandbox.Reporter.Reported);
-        Assert.Empty(PodSandbox.ProcessesUsing(_sandbox.ProfileDirectory(victim)));
+        Assert.Empty(Procs.StillAlive(processes));
 
         // The pool deletes the pod after the report; that must neither fail nor report again.
         await provider.DeleteAsync(victim, CancellationToken.None);
@@ -99,7 +102,7 @@ public sealed class LocalChromiumPodProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Stop_kills_every_browser_and_deletes_every_profile()
+    public async Task Stop_kills_every_browser_and_deletes_every_pod_directory()
     {
         var provider = await _sandbox.StartedProvider();
         var leases = new[]
@@ -107,17 +110,12 @@ public sealed class LocalChromiumPodProviderTests : IAsyncLifetime
             await provider.CreateAsync("default", CancellationToken.None),
             await provider.CreateAsync("default", CancellationToken.None),
         };
-        var pids = leases.Select(_sandbox.Pid).ToArray();
+        var processes = leases.SelectMany(_sandbox.Processes).ToList();
 
         await provider.StopAsync(CancellationToken.None);
 
-        for (var i = 0; i < leases.Length; i++)
-        {
-            Assert.False(PodSandbox.IsChromiumOfProfile(pids[i], _sandbox.ProfileDirectory(leases[i])));
-            Assert.False(Directory.Exists(_sandbox.PodDirectory(leases[i])));
-        }
-
-        Assert.Empty(PodSandbox.ProcessesUsing(_sandbox.PodsDirectory));
+        Assert.Empty(Procs.StillAlive(processes));
+        Assert.Empty(Procs.Naming(_sandbox.PodsDirectory));
         Assert.Empty(Directory.GetDirectories(_sandbox.PodsDirectory));
         Assert.Empty(_sandbox.Reporter.Reported);
         await Assert.ThrowsAsync<InvalidOperationException>(() => provider.CreateAsync("default", CancellationToken.None));
@@ -128,15 +126,15 @@ public sealed class LocalChromiumPodProviderTests : IAsyncLifetime
     {
         var lost = await _sandbox.StartedProvider();
         var stale = await lost.CreateAsync("default", CancellationToken.None);
-        var stalePid = _sandbox.Pid(stale);
-        var staleProfile = _sandbox.ProfileDirectory(stale);
+        var staleProcesses = _sandbox.Processes(stale);
         var unrelated = Path.Combine(_sandbox.PodsDirectory, "chromium-not-a-running-pod");
         Directory.CreateDirectory(unrelated);
 
-        var next = await _sandbox.StartedProvider();
+        var log = new ListLogger<Silo.Pods.LocalChromium.LocalChromiumPodProvider>();
+        var next = await _sandbox.StartedProvider(logger: log);
 
-        Assert.False(PodSandbox.IsChromiumOfProfile(stalePid, staleProfile));
-        Assert.Empty(PodSandbox.ProcessesUsing(staleProfile));
+        Assert.True(Procs.StillAlive(staleProcesses).Count == 0, string.Join("\n", Procs.StillAlive(staleProcesses).Select(p => $"{p.Pid} (parent {p.ParentPid}): {string.Join(' ', Procs.CommandLine(p.Pid))}")) + "\n" + log);
+        Assert.Empty(Procs.Naming(_sandbox.PodDirectory(stale)));
         Assert.False(Directory.Exists(_sandbox.PodDirectory(stale)));
         Assert.False(Directory.Exists(unrelated));
 
@@ -166,33 +164,38 @@ public sealed class LocalChromiumPodProviderTests : IAsyncLifetime
 
         Assert.Contains("exited with code 1", error.Message);
         Assert.Empty(Directory.GetDirectories(_sandbox.PodsDirectory));
+        Assert.Empty(Procs.Naming(_sandbox.PodsDirectory));
         Assert.Empty(_sandbox.Reporter.Reported);
     }
 
     [Fact]
     public async Task Create_times_out_kills_the_process_and_cleans_up_when_devtools_never_answers()
     {
-        var silent = Path.Combine(Path.GetTempPath(), $"ufbrowsers-silent-{Guid.NewGuid():N}.sh");
+        var directory = Path.Combine(Path.GetTempPath(), $"ufbrowsers-silent-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        var silent = Path.Combine(directory, "silent.sh");
         await File.WriteAllTextAsync(silent, "#!/bin/sh\nsleep 60\n");
-        File.SetUnixFileMode(silent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(silent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         try
         {
             var provider = await _sandbox.StartedProvider(o =>
             {
                 o.ExecutablePath = silent;
-                o.StartTimeout = TimeSpan.FromSeconds(1);
+                o.StartTimeout = TimeSpan.FromSeconds(2);
             });
 
             var error = await Assert.ThrowsAsync<TimeoutException>(() => provider.CreateAsync("default", CancellationToken.None));
 
             Assert.Contains("did not answer on DevTools", error.Message);
-            Assert.Empty(PodSandbox.ProcessesUsing(_sandbox.PodsDirectory));
+            Assert.Empty(Procs.Naming(_sandbox.PodsDirectory));
+            Assert.Empty(Procs.Naming("sleep 60"));
             Assert.Empty(Directory.GetDirectories(_sandbox.PodsDirectory));
             Assert.Empty(_sandbox.Reporter.Reported);
         }
         finally
         {
-            File.Delete(silent);
+            Directory.Delete(directory, recursive: true);
         }
     }
 
@@ -204,11 +207,12 @@ public sealed class LocalChromiumPodProviderTests : IAsyncLifetime
         var leases = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => provider.CreateAsync("default", CancellationToken.None)));
 
         Assert.Equal(4, leases.Select(l => l.PodId).Distinct().Count());
-        Assert.Equal(4, leases.Select(l => new Uri(l.CdpHttpUrl).Port).Distinct().Count());
-        Assert.Equal(4, leases.Select(_sandbox.Pid).Distinct().Count());
+        Assert.Equal(4, leases.Select(l => l.DevToolsSocket).Distinct().Count());
+        Assert.Equal(4, leases.Select(_sandbox.ChromiumPid).Distinct().Count());
         foreach (var lease in leases)
         {
-            using var version = JsonDocument.Parse(await _http.GetStringAsync(lease.CdpHttpUrl + "/json/version"));
+            using var http = PodDevTools.Http(lease);
+            using var version = JsonDocument.Parse(await http.GetStringAsync("/json/version"));
             Assert.Equal(lease.CdpWebSocketUrl, version.RootElement.GetProperty("webSocketDebuggerUrl").GetString());
         }
 

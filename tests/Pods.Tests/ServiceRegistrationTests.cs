@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using UFBrowsers.Grains.Pods;
 using UFBrowsers.Silo.Pods;
 using UFBrowsers.Silo.Pods.LocalChromium;
+using UFBrowsers.TestSupport;
 
 namespace UFBrowsers.Pods.Tests;
 

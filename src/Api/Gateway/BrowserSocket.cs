@@ -5,9 +5,10 @@ using System.Text;
 namespace UFBrowsers.Api.Gateway;
 
 /// <summary>
-/// A TCP connection to a browser's DevTools WebSocket on which the gateway made the client's side of the handshake
+/// A connection to a browser's DevTools WebSocket on which the gateway made the client's side of the handshake
 /// itself, offering no extension, so that frames can be relayed as bytes. Pods serve DevTools over plain
-/// <c>ws://</c> on their own network.
+/// <c>ws://</c>: on their own network (Kubernetes), or through a Unix socket on this machine (a sandboxed local pod,
+/// whose URL's host is then only a name).
 /// </summary>
 internal sealed class BrowserSocket : IAsyncDisposable
 {
@@ -26,17 +27,28 @@ internal sealed class BrowserSocket : IAsyncDisposable
 
     /// <exception cref="WebSocketException">The browser did not accept the WebSocket.</exception>
     /// <exception cref="SocketException">The browser could not be reached.</exception>
-    public static async Task<BrowserSocket> ConnectAsync(Uri uri, CancellationToken cancellationToken)
+    /// <param name="devToolsSocket">The pod's DevTools Unix socket (<see cref="Pods.PodLease.DevToolsSocket"/>), or null to dial the URL's host over TCP.</param>
+    public static async Task<BrowserSocket> ConnectAsync(Uri uri, string? devToolsSocket, CancellationToken cancellationToken)
     {
         if (uri.Scheme != "ws")
         {
             throw new WebSocketException(WebSocketError.NotAWebSocket, $"Browser URL '{uri}' is not ws://.");
         }
 
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = devToolsSocket is null
+            ? new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }
+            : new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            await socket.ConnectAsync(uri.Host, uri.Port, cancellationToken);
+            if (devToolsSocket is null)
+            {
+                await socket.ConnectAsync(uri.Host, uri.Port, cancellationToken);
+            }
+            else
+            {
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(devToolsSocket), cancellationToken);
+            }
+
             var key = WebSocketHandshake.NewKey();
             var request = $"GET {uri.PathAndQuery} HTTP/1.1\r\nHost: {uri.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
                 $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";

@@ -64,10 +64,10 @@ internal sealed class CdpDiscovery(IGrainFactory grains, CdpGateway gateway, Gat
 
         try
         {
-            using var client = http.CreateClient(HttpClientName);
+            using var client = pod.DevToolsSocket is { } socket ? DevToolsSocketHttp.CreateClient(socket) : http.CreateClient(HttpClientName);
             return (JsonNode.Parse(await client.GetStringAsync(pod.CdpHttpUrl.TrimEnd('/') + path)), null);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or System.Net.Sockets.SocketException)
         {
             logger.LogWarning(ex, "Gateway could not read {Path} from the browser of session {SessionId}", path, sessionId);
             return (null, new ApiProblem(StatusCodes.Status502BadGateway, "browser_unreachable", "Bad gateway", "The session's browser did not answer."));

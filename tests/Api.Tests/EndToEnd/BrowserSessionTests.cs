@@ -1,8 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Playwright;
 using UFBrowsers.Api.Tests.Infrastructure;
 using UFBrowsers.Sessions;
+using UFBrowsers.TestSupport;
 
 namespace UFBrowsers.Api.Tests.EndToEnd;
 
@@ -35,7 +34,8 @@ public sealed class BrowserSessionTests(ChromiumProductFixture product)
         var charges = (await tenant.Client.Ledger()).Where(e => e!["sessionId"]?.GetValue<string>() == firstId).Sum(e => e!["amount"]!.GetValue<long>());
         Assert.Equal(-1, charges);
         Assert.Equal(9, await tenant.Client.Balance());
-        Assert.False(await Answers(pod.CdpWebSocketUrl), "the first session's browser must be gone after the session ends");
+        Assert.False(await PodDevTools.AcceptsConnectionsAsync(pod), "the first session's browser must be gone after the session ends");
+        Assert.False(File.Exists(pod.DevToolsSocket), "the first session's DevTools socket must be gone with its pod");
 
         var second = await (await tenant.Client.CreateSession()).Json();
         var secondUrl = second["connectUrl"]!.GetValue<string>();
@@ -48,20 +48,5 @@ public sealed class BrowserSessionTests(ChromiumProductFixture product)
         await browser2.CloseAsync();
         await tenant.Client.PostAsync($"/v1/sessions/{second["id"]}/end", null);
         Assert.Equal(8, await tenant.Client.Balance());
-    }
-
-    private static async Task<bool> Answers(string wsUrl)
-    {
-        var uri = new Uri(wsUrl);
-        using var tcp = new TcpClient();
-        try
-        {
-            await tcp.ConnectAsync(IPAddress.Loopback, uri.Port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }

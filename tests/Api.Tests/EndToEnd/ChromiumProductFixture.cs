@@ -15,15 +15,16 @@ namespace UFBrowsers.Api.Tests.EndToEnd;
 
 /// <summary>
 /// The product as it runs on a laptop: API (on Kestrel, a real loopback port, so that real WebSocket clients reach
-/// the gateway), silo and the local Chromium provider with real browsers, plus a small web site on loopback for the
-/// browsers to visit.
+/// the gateway), silo and the local Chromium provider with real sandboxed browsers, plus a small web site for the
+/// browsers to visit. The site is on an <see cref="ExternalNetwork"/>, because a sandboxed browser cannot reach this
+/// machine's loopback (nor any of its addresses), only the outside.
 /// </summary>
 public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public ChromiumProductFixture() => UseKestrel(0);
 
     private readonly string _podsDirectory = Path.Combine(Path.GetTempPath(), "ufb-e2e-pods-" + Guid.NewGuid().ToString("N")[..8]);
-    private WebApplication? _site;
+    private ExternalNetwork? _site;
 
     public string SiteUrl { get; private set; } = "";
 
@@ -64,19 +65,18 @@ public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAs
 
     public async Task InitializeAsync()
     {
-        var site = WebApplication.CreateSlimBuilder();
-        site.WebHost.UseUrls("http://127.0.0.1:0");
-        _site = site.Build();
-        _site.MapGet("/", () => Results.Content(
-            "<!doctype html><html><head><title>UFBrowsers test page</title></head><body><h1 id='greeting'>Hello from the test site</h1></body></html>",
-            "text/html"));
-        _site.MapGet("/set-cookie", (HttpResponse response) =>
+        _site = await ExternalNetwork.StartAsync(site =>
         {
-            response.Cookies.Append("tenant_secret", "first-tenant");
-            return Results.Content("<html><body>cookie set</body></html>", "text/html");
+            site.MapGet("/", () => Results.Content(
+                "<!doctype html><html><head><title>UFBrowsers test page</title></head><body><h1 id='greeting'>Hello from the test site</h1></body></html>",
+                "text/html"));
+            site.MapGet("/set-cookie", (HttpResponse response) =>
+            {
+                response.Cookies.Append("tenant_secret", "first-tenant");
+                return Results.Content("<html><body>cookie set</body></html>", "text/html");
+            });
         });
-        await _site.StartAsync();
-        SiteUrl = _site.Urls.Single().TrimEnd('/');
+        SiteUrl = _site.PublicUrl;
         StartServer();
         ApiUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
     }
@@ -89,6 +89,11 @@ public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAs
         if (_site is not null)
         {
             await _site.DisposeAsync();
+        }
+
+        if (Directory.Exists(_podsDirectory))
+        {
+            Directory.Delete(_podsDirectory, recursive: true);
         }
     }
 }

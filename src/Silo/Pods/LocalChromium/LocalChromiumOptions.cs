@@ -11,8 +11,8 @@ public sealed class LocalChromiumOptions
     public string? ExecutablePath { get; set; } = DefaultExecutablePath();
 
     /// <summary>
-    /// Where each pod gets its own directory (profile and marker). The provider owns this directory: on start it kills
-    /// and deletes whatever an earlier provider left here, so two silos on one machine must not share it.
+    /// Where each pod gets its own directory (profile, downloads, DevTools socket, marker). The provider owns this directory:
+    /// on start it kills and deletes whatever an earlier provider left here, so two silos on one machine must not share it.
     /// </summary>
     public string PodsDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "ufbrowsers-pods");
 
@@ -21,6 +21,27 @@ public sealed class LocalChromiumOptions
 
     /// <summary>Added after the provider's own command-line switches (for example <c>--proxy-server=...</c>).</summary>
     public List<string> ExtraArguments { get; set; } = [];
+
+    /// <summary>
+    /// Each pod in its own sandbox (unprivileged user; user, PID, mount, IPC, UTS and network namespaces; DevTools only
+    /// through a Unix socket). The provider refuses to start when the machine cannot sandbox. <c>false</c> runs Chromium
+    /// as the silo's user with <c>--no-sandbox</c> and a DevTools port on 127.0.0.1, where every page sees the host: only
+    /// for machines without user namespaces or root, never with tenants one does not trust; it is logged as critical.
+    /// </summary>
+    public bool Sandbox { get; set; } = true;
+
+    /// <summary>
+    /// The unprivileged user id the sandboxed browser runs as (also inside its user namespace). Choose one no account of the
+    /// machine has: a process of that user outside the sandbox could read the pods' profiles and enter their namespaces.
+    /// </summary>
+    public int SandboxUid { get; set; } = 1000;
+
+    /// <summary>The group id the sandboxed browser runs as.</summary>
+    public int SandboxGid { get; set; } = 1000;
+
+    public PodNetworkOptions Network { get; set; } = new();
+
+    public PodResourceLimits Limits { get; set; } = new();
 
     private static string? DefaultExecutablePath()
     {

@@ -1,44 +1,55 @@
-using System.Diagnostics;
 using UFBrowsers.Pods;
 
 namespace UFBrowsers.Silo.Pods.LocalChromium;
 
-/// <summary>One Chromium process of the provider, from the moment its directory is reserved until it is destroyed.</summary>
-internal sealed class LocalChromiumPod(string id, string nodePool, string directory)
+/// <summary>One pod of the provider, from the moment its directory is reserved until it is destroyed.</summary>
+internal sealed class LocalChromiumPod(string id, string nodePool, PodDirectory directory)
 {
-    private const int StderrLinesKept = 10;
-
     private readonly Lock _gate = new();
-    private readonly Queue<string> _stderrTail = new();
-    private Process? _process;
+    private readonly List<PodProcess> _processes = [];
     private Task? _destruction;
     private bool _ending;
+    private string? _killReason;
 
     public string Id { get; } = id;
 
     public string NodePool { get; } = nodePool;
 
-    public string Directory { get; } = directory;
-
-    public string ProfileDirectory => Path.Combine(Directory, "profile");
-
-    public int? Pid { get; private set; }
+    public PodDirectory Directory { get; } = directory;
 
     public PodLease? Lease { get; set; }
 
-    public Process? Process
+    /// <summary>The browser's own process: the sandbox's launcher (which becomes bubblewrap), or Chromium when unsandboxed.</summary>
+    public PodProcess? Browser => Processes.FirstOrDefault(p => p.Role == PodProcessRoles.Browser);
+
+    public IReadOnlyList<PodProcess> Processes
     {
         get
         {
             lock (_gate)
             {
-                return _process;
+                return [.. _processes];
             }
         }
     }
 
-    /// <summary>Records the started process; false if the pod is already being destroyed (the caller must kill it).</summary>
-    public bool TryAttach(Process process)
+    /// <summary>The processes the provider started; every other process of the pod descends from one of them.</summary>
+    public IReadOnlyList<ProcessIdentity> Roots => [.. Processes.Select(p => p.Identity)];
+
+    /// <summary>Why the provider killed the pod (for example its memory limit); null when it died on its own.</summary>
+    public string? KillReason
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _killReason;
+            }
+        }
+    }
+
+    /// <summary>Records a started process; false if the pod is already being destroyed (the caller must kill it).</summary>
+    public bool TryAttach(PodProcess process)
     {
         lock (_gate)
         {
@@ -47,8 +58,22 @@ internal sealed class LocalChromiumPod(string id, string nodePool, string direct
                 return false;
             }
 
-            _process = process;
-            Pid = process.Id;
+            _processes.Add(process);
+            return true;
+        }
+    }
+
+    /// <summary>Records why the provider is about to kill the pod; the loss is then reported as usual when its processes exit.</summary>
+    public bool TrySetKillReason(string reason)
+    {
+        lock (_gate)
+        {
+            if (_ending || _killReason is not null)
+            {
+                return false;
+            }
+
+            _killReason = reason;
             return true;
         }
     }
@@ -77,6 +102,17 @@ internal sealed class LocalChromiumPod(string id, string nodePool, string direct
         }
     }
 
+    public bool IsEnding
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ending;
+            }
+        }
+    }
+
     /// <summary>Runs <paramref name="destroy"/> once; every caller awaits the same destruction.</summary>
     public Task DestroyOnce(Func<Task> destroy)
     {
@@ -87,24 +123,7 @@ internal sealed class LocalChromiumPod(string id, string nodePool, string direct
         }
     }
 
-    public void AddStderrLine(string line)
-    {
-        lock (_stderrTail)
-        {
-            if (_stderrTail.Count == StderrLinesKept)
-            {
-                _stderrTail.Dequeue();
-            }
-
-            _stderrTail.Enqueue(line);
-        }
-    }
-
-    public string StderrTail()
-    {
-        lock (_stderrTail)
-        {
-            return string.Join(Environment.NewLine, _stderrTail);
-        }
-    }
+    public string StderrTail() => string.Join(
+        Environment.NewLine,
+        Processes.Select(p => p.StderrTail()).Where(tail => tail.Length > 0));
 }

@@ -1,8 +1,4 @@
 using System.Collections.Concurrent;
-using System.ComponentModel;
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,50 +8,17 @@ using UFBrowsers.Pods;
 namespace UFBrowsers.Silo.Pods.LocalChromium;
 
 /// <summary>
-/// Browser pods as headless Chromium processes on this machine, each with a fresh profile that is deleted with it.
+/// Browser pods as headless Chromium on this machine, each in its own sandbox with a fresh profile, deleted with it.
 /// </summary>
 /// <remarks>
-/// Each pod lives in <c>PodsDirectory/&lt;pod id&gt;</c>: <c>profile/</c> (the user-data-dir), <c>home/</c> (HOME, so nothing
-/// is shared through the silo user's home) and <c>pod.json</c> (<see cref="LocalChromiumPodMarker"/>).
-/// If the silo is SIGKILLed, neither <see cref="StopAsync"/> nor the ProcessExit hook runs and its Chromium processes are
-/// re-parented and keep running. The next provider's <see cref="StartAsync"/> finds their directories, kills every process whose
-/// command line names the pod's profile directory, and deletes the directories.
+/// How a pod is started is the launcher's business (<see cref="SandboxedPodLauncher"/>, or <see cref="UnsandboxedPodLauncher"/>
+/// when an operator opted out); this class keeps the pods: it waits for DevTools, reports a pod that dies on its own (or that
+/// the <see cref="ResourceWatchdog"/> kills) to the pool, and destroys every process and file of a pod at release, at stop, at
+/// process exit, and, through the <see cref="StalePodSweeper"/>, what a SIGKILLed predecessor left.
 /// </remarks>
 public sealed class LocalChromiumPodProvider : IPodProvider, IHostedService, IAsyncDisposable
 {
-    private const string PodIdPrefix = "chromium-";
-
-    private static readonly string[] BaseArguments =
-    [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--disable-dev-shm-usage",
-        "--mute-audio",
-        "--disable-extensions",
-        "--disable-default-apps",
-        "--disable-breakpad",
-        "--disable-crash-reporter",
-        "--disable-domain-reliability",
-        "--disable-client-side-phishing-detection",
-        "--metrics-recording-only",
-        "--password-store=basic",
-        "--use-mock-keychain",
-        "--disable-features=Translate,MediaRouter,OptimizationHints",
-        "--remote-debugging-address=127.0.0.1",
-        "--remote-debugging-port=0",
-    ];
-
-    // The browser is driven by customers: it gets none of the silo's environment (connection strings, keys) beyond these.
-    private static readonly string[] InheritedEnvironment = ["PATH", "LANG", "LANGUAGE", "LC_ALL", "TZ", "FONTCONFIG_PATH", "FONTCONFIG_FILE"];
-
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
     private readonly LocalChromiumOptions _options;
     private readonly IPodLossReporter _lossReporter;
@@ -63,8 +26,14 @@ public sealed class LocalChromiumPodProvider : IPodProvider, IHostedService, IAs
     private readonly string _root;
     private readonly ConcurrentDictionary<string, LocalChromiumPod> _pods = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly HttpClient _http;
+    private readonly ProcessSpawner _spawner = new();
     private readonly long? _ownerStartTicks = ProcFs.StartTicks(Environment.ProcessId);
+    private readonly Lock _startGate = new();
+    private Task? _started;
+    private PodLimits _limits = new(null, 0);
+    private IPodLauncher? _launcher;
+    private StalePodSweeper? _sweeper;
+    private Task _watchdog = Task.CompletedTask;
     private int _disposed;
 
     public LocalChromiumPodProvider(
@@ -76,7 +45,6 @@ public sealed class LocalChromiumPodProvider : IPodProvider, IHostedService, IAs
         _lossReporter = lossReporter;
         _logger = logger;
         _root = Path.GetFullPath(_options.PodsDirectory);
-        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
@@ -86,6 +54,7 @@ public sealed class LocalChromiumPodProvider : IPodProvider, IHostedService, IAs
         ArgumentException.ThrowIfNullOrWhiteSpace(nodePool);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         ThrowIfStopping();
+        await EnsureStartedAsync(cancellationToken);
 
         var executable = _options.ExecutablePath;
         if (string.IsNullOrWhiteSpace(executable) || !File.Exists(executable))
@@ -94,42 +63,25 @@ public sealed class LocalChromiumPodProvider : IPodProvider, IHostedService, IAs
                 $"Chromium executable not found at '{executable}'. Set {LocalChromiumOptions.Section}:ExecutablePath or CHROMIUM_PATH.");
         }
 
-        var id = PodIdPrefix + Guid.NewGuid().ToString("N");
-        var pod = new LocalChromiumPod(id, nodePool, Path.Combine(_root, id));
+        var id = LocalChromiumPodIds.New();
+        var pod = new LocalChromiumPod(id, nodePool, new PodDirectory(Path.Combine(_root, id)));
         _pods[id] = pod;
-        Process? process = null;
         try
         {
-            Directory.CreateDirectory(pod.ProfileDirectory);
-            Directory.CreateDirectory(HomeDirectory(pod));
-            process = StartProcess(pod, executable);
-            if (!pod.TryAttach(process))
-            {
-                throw new InvalidOperationException("The local Chromium pod provider has stopped.");
-            }
-
-            new LocalChromiumPodMarker(id, nodePool, process.Id, DateTimeOffset.UtcNow, Environment.ProcessId, _ownerStartTicks)
-                .Write(pod.Directory);
-
-            var lease = await WaitForDevToolsAsync(pod, process, cancellationToken);
-            pod.Lease = lease;
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+            limit.CancelAfter(_options.StartTimeout);
+            var lease = await StartAsync(pod, executable, limit.Token, cancellationToken);
             ThrowIfStopping();
-            _ = WatchForExitAsync(pod, process);
+            _ = WatchForExitAsync(pod);
             _logger.LogInformation(
-                "Chromium pod {PodId} for node pool {NodePool} is ready (pid {Pid}, port {Port})",
-                id, nodePool, process.Id, new Uri(lease.CdpHttpUrl).Port);
+                "Chromium pod {PodId} for node pool {NodePool} is ready (pid {Pid}, DevTools {DevTools})",
+                id, nodePool, pod.Browser?.Pid, lease.DevToolsSocket ?? lease.CdpHttpUrl);
             return lease;
         }
         catch (Exception ex)
         {
-            _logger.LogWarning(ex, "Chromium pod {PodId} (pid {Pid}) failed to start; removing it", id, pod.Pid);
+            _logger.LogWarning(ex, "Chromium pod {PodId} (pid {Pid}) failed to start; removing it", id, pod.Browser?.Pid);
             await DestroyAsync(pod);
-            if (process is not null && pod.Process is null)
-            {
-                // Stopped between start and attach: the shared destruction never saw this process.
-                await DestroyProcessAndFilesAsync(pod, process);
-            }
-
             throw;
         }
     }
@@ -147,38 +99,23 @@ public sealed class LocalChromiumPodProvider : IPodProvider, IHostedService, IAs
         }
 
         // Already deleted or lost, or left by an earlier provider: make sure nothing of it remains.
-        if (IsPodDirectoryName(pod.PodId))
+        if (LocalChromiumPodIds.IsPodId(pod.PodId) && _sweeper is { } sweeper)
         {
             var directory = Path.Combine(_root, pod.PodId);
             if (Directory.Exists(directory))
             {
-                await RemoveLeftoverPodAsync(directory).WaitAsync(cancellationToken);
+                await sweeper.RemoveAsync(directory).WaitAsync(cancellationToken);
             }
         }
     }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(_root);
-        if (!ProcFs.IsAvailable)
-        {
-            _logger.LogWarning("No /proc on this system: Chromium processes of stale pods cannot be found, only their directories removed");
-        }
-
-        foreach (var directory in Directory.GetDirectories(_root))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!_pods.ContainsKey(Path.GetFileName(directory)))
-            {
-                await RemoveLeftoverPodAsync(directory);
-            }
-        }
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => EnsureStartedAsync(cancellationToken);
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
         await Task.WhenAll(_pods.Values.Select(DestroyAsync)).WaitAsync(cancellationToken);
+        await _watchdog;
     }
 
     public async ValueTask DisposeAsync()
@@ -190,195 +127,149 @@ public sealed class LocalChromiumPodProvider : IPodProvider, IHostedService, IAs
 
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         await StopAsync(CancellationToken.None);
-        _http.Dispose();
+        _spawner.Dispose();
     }
 
-    private void ThrowIfStopping()
+    /// <summary>Checks the machine, chooses how limits are kept and sweeps stale pods, once, before the first pod.</summary>
+    private Task EnsureStartedAsync(CancellationToken cancellationToken)
     {
-        if (_stopping.IsCancellationRequested)
+        lock (_startGate)
         {
-            throw new InvalidOperationException("The local Chromium pod provider has stopped.");
-        }
-    }
-
-    private static string HomeDirectory(LocalChromiumPod pod) => Path.Combine(pod.Directory, "home");
-
-    private static bool IsPodDirectoryName(string podId) =>
-        podId.StartsWith(PodIdPrefix, StringComparison.Ordinal) && podId.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
-
-    private Process StartProcess(LocalChromiumPod pod, string executable)
-    {
-        var start = new ProcessStartInfo(executable)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = pod.Directory,
-        };
-        foreach (var argument in BaseArguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.ArgumentList.Add("--user-data-dir=" + pod.ProfileDirectory);
-        foreach (var argument in _options.ExtraArguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.ArgumentList.Add("about:blank");
-
-        start.Environment.Clear();
-        foreach (var name in InheritedEnvironment)
-        {
-            if (Environment.GetEnvironmentVariable(name) is { } value)
+            if (_started is null || _started.IsFaulted || _started.IsCanceled)
             {
-                start.Environment[name] = value;
+                _started = StartOnceAsync(cancellationToken);
             }
+
+            return _started;
+        }
+    }
+
+    private async Task StartOnceAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Sandbox)
+        {
+            await SandboxPreflight.CheckAsync(_options, _root, _spawner, cancellationToken);
+        }
+        else
+        {
+            _logger.LogCritical(
+                "{Section}:Sandbox is false: browsers run WITHOUT a sandbox, as this service's user with --no-sandbox and DevTools on " +
+                "127.0.0.1. Every page can read this machine's files and reach its services and every other browser. Never use this " +
+                "with tenants you do not trust.",
+                LocalChromiumOptions.Section);
         }
 
-        var home = HomeDirectory(pod);
-        start.Environment["HOME"] = home;
-        start.Environment["XDG_CONFIG_HOME"] = Path.Combine(home, ".config");
-        start.Environment["XDG_CACHE_HOME"] = Path.Combine(home, ".cache");
+        var cgroups = _options.Limits.CgroupParent is { Length: > 0 } parent ? PodCgroups.Open(parent, _options.Limits) : null;
+        _limits = new PodLimits(cgroups, _options.Limits.CpuNice);
+        _launcher = _options.Sandbox
+            ? new SandboxedPodLauncher(_options, _spawner, _limits)
+            : new UnsandboxedPodLauncher(_options, _spawner, _limits);
+        _sweeper = new StalePodSweeper(_root, cgroups, _logger);
 
-        Process process;
+        PrepareRoot();
+        if (!ProcFs.IsAvailable)
+        {
+            _logger.LogWarning("No /proc on this system: processes of stale pods cannot be found, only their directories removed");
+        }
+
+        await _sweeper.SweepAsync(_pods.ContainsKey, cancellationToken);
+
+        if (cgroups is null)
+        {
+            var watchdog = new ResourceWatchdog(_options.Limits, () => _pods.Values, KillOverMemory, _logger);
+            _watchdog = Task.Run(() => watchdog.RunAsync(_stopping.Token), CancellationToken.None);
+        }
+
+        _logger.LogInformation(
+            "Local Chromium pods: {Sandbox}; {Limits}; memory {Memory} MiB, CPU {Cpu} millicores per pod; pods in {Directory}",
+            _options.Sandbox ? "sandboxed (bubblewrap, own network namespace, DevTools over a Unix socket)" : "NOT sandboxed",
+            cgroups is null ? "limits kept by the memory watchdog and scheduler weights (no delegated cgroup v2)" : $"limits kept by cgroup v2 under {cgroups.Parent}",
+            _options.Limits.MemoryMebibytes, _options.Limits.CpuMillicores, _root);
+    }
+
+    /// <summary>The pods directory is this service's alone; the sandbox's group may only pass through it to its pod's folders.</summary>
+    private void PrepareRoot()
+    {
+        Directory.CreateDirectory(_root);
+        if (_options.Sandbox)
+        {
+            UnixFiles.SetMode(_root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute);
+        }
+        else
+        {
+            UnixFiles.SetMode(_root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private async Task<PodLease> StartAsync(LocalChromiumPod pod, string executable, CancellationToken limit, CancellationToken caller)
+    {
+        var launcher = _launcher!;
         try
         {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"Chromium '{executable}' did not start.");
+            await launcher.LaunchAsync(pod, executable, limit);
+            new LocalChromiumPodMarker(
+                    pod.Id, pod.NodePool, pod.Browser!.Pid, DateTimeOffset.UtcNow, Environment.ProcessId, _ownerStartTicks,
+                    _options.Sandbox, pod.Roots)
+                .Write(pod.Directory.Path);
+
+            var lease = await WaitForDevToolsAsync(pod, launcher, limit);
+            pod.Lease = lease;
+            launcher.Started(pod);
+            return lease;
         }
-        catch (Win32Exception ex)
+        catch (OperationCanceledException) when (!caller.IsCancellationRequested)
         {
-            throw new InvalidOperationException($"Chromium '{executable}' could not be started: {ex.Message}", ex);
-        }
-
-        // Read both pipes to the end so Chromium never blocks on a full pipe; stderr's last lines explain a failed start.
-        _ = DrainAsync(process.StandardOutput, _ => { });
-        _ = DrainAsync(process.StandardError, pod.AddStderrLine);
-        return process;
-    }
-
-    private static async Task DrainAsync(StreamReader reader, Action<string> onLine)
-    {
-        try
-        {
-            while (await reader.ReadLineAsync() is { } line)
-            {
-                onLine(line);
-            }
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
-        {
-            // The process was disposed under us: nothing left to read.
-        }
-    }
-
-    private async Task<PodLease> WaitForDevToolsAsync(LocalChromiumPod pod, Process process, CancellationToken cancellationToken)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-        limit.CancelAfter(_options.StartTimeout);
-        var portFile = Path.Combine(pod.ProfileDirectory, "DevToolsActivePort");
-        try
-        {
-            while (true)
-            {
-                if (process.HasExited)
-                {
-                    throw new InvalidOperationException(
-                        $"Chromium for pod {pod.Id} exited with code {process.ExitCode} before DevTools answered.{StderrSuffix(pod)}");
-                }
-
-                if (TryReadDevToolsActivePort(portFile) is (var port, var browserPath))
-                {
-                    var httpUrl = $"http://127.0.0.1:{port}";
-                    var webSocketUrl = $"ws://127.0.0.1:{port}{browserPath}";
-                    if (await DevToolsAnswersAsync(httpUrl, webSocketUrl, limit.Token))
-                    {
-                        return new PodLease(pod.Id, pod.NodePool, webSocketUrl, httpUrl);
-                    }
-                }
-
-                await Task.Delay(PollInterval, limit.Token);
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            if (_stopping.IsCancellationRequested)
-            {
-                throw new InvalidOperationException("The local Chromium pod provider has stopped.");
-            }
-
+            ThrowIfStopping();
             throw new TimeoutException(
                 $"Chromium for pod {pod.Id} did not answer on DevTools within {_options.StartTimeout.TotalSeconds:0.#} s.{StderrSuffix(pod)}");
+        }
+    }
+
+    private async Task<PodLease> WaitForDevToolsAsync(LocalChromiumPod pod, IPodLauncher launcher, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (pod.Processes.FirstOrDefault(p => p.HasExited) is { } exited)
+            {
+                throw new InvalidOperationException(
+                    $"The {exited.Role} process of pod {pod.Id} exited with code {exited.ExitCode} before DevTools answered.{StderrSuffix(pod)}");
+            }
+
+            if (await launcher.TryLeaseAsync(pod, cancellationToken) is { } lease)
+            {
+                return lease;
+            }
+
+            await Task.Delay(PollInterval, cancellationToken);
         }
     }
 
     private static string StderrSuffix(LocalChromiumPod pod) =>
         pod.StderrTail() is { Length: > 0 } tail ? $" Last output:{Environment.NewLine}{tail}" : "";
 
-    /// <summary>Chromium writes the port on line 1 and the browser target path on line 2, once it listens.</summary>
-    private static (int Port, string BrowserPath)? TryReadDevToolsActivePort(string path)
+    private void KillOverMemory(LocalChromiumPod pod, long usedBytes)
     {
-        string[] lines;
-        try
+        var reason = $"it used {usedBytes / (1024 * 1024)} MiB, over its limit of {_options.Limits.MemoryMebibytes} MiB";
+        if (pod.TrySetKillReason(reason))
         {
-            lines = File.ReadAllLines(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-
-        if (lines.Length < 2
-            || !int.TryParse(lines[0], NumberStyles.None, CultureInfo.InvariantCulture, out var port)
-            || port is <= 0 or > 65535
-            || !lines[1].StartsWith("/devtools/browser/", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        return (port, lines[1].Trim());
-    }
-
-    private async Task<bool> DevToolsAnswersAsync(string httpUrl, string webSocketUrl, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var response = await _http.GetAsync(httpUrl + "/json/version", cancellationToken);
-            if (!response.IsSuccessStatusCode)
-            {
-                return false;
-            }
-
-            using var version = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-            return version.RootElement.TryGetProperty("webSocketDebuggerUrl", out var url) && url.GetString() == webSocketUrl;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException
-                                   || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            return false;
+            _logger.LogWarning("Killing Chromium pod {PodId}: {Reason}", pod.Id, reason);
+            PodReaper.KillAllNow(pod.Roots);
         }
     }
 
-    private async Task WatchForExitAsync(LocalChromiumPod pod, Process process)
+    private async Task WatchForExitAsync(LocalChromiumPod pod)
     {
-        int? exitCode = null;
-        try
-        {
-            await process.WaitForExitAsync();
-            exitCode = process.ExitCode;
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
-        {
-            // Disposed by a deletion, which also means the exit was not a loss.
-        }
-
+        var exited = await Task.WhenAny(pod.Processes.Select(p => p.Exited));
         if (!pod.TryMarkLost())
         {
             return;
         }
 
-        _logger.LogWarning("Chromium pod {PodId} (pid {Pid}) exited on its own with code {ExitCode}", pod.Id, pod.Pid, exitCode);
+        var which = pod.Processes.FirstOrDefault(p => p.Exited == exited);
+        var reason = pod.KillReason ?? _limits.WhyKilled(pod);
+        _logger.LogWarning(
+            "Chromium pod {PodId} is lost: its {Role} process (pid {Pid}) exited with code {ExitCode}{Reason}",
+            pod.Id, which?.Role, which?.Pid, which?.ExitCode, reason is null ? " on its own" : $", killed because {reason}");
         await DestroyAsync(pod);
         try
         {
@@ -394,136 +285,32 @@ public sealed class LocalChromiumPodProvider : IPodProvider, IHostedService, IAs
     {
         await pod.DestroyOnce(async () =>
         {
-            await DestroyProcessAndFilesAsync(pod, pod.Process);
-            _logger.LogInformation("Chromium pod {PodId} (pid {Pid}) deleted", pod.Id, pod.Pid);
+            var survivors = await PodReaper.KillAllAsync(pod.Roots, pod.Directory.Path, StalePodSweeper.ExitWait);
+            if (survivors.Count > 0)
+            {
+                _logger.LogWarning("Processes {Pids} of Chromium pod {PodId} did not exit within {Seconds} s of being killed",
+                    survivors, pod.Id, StalePodSweeper.ExitWait.TotalSeconds);
+            }
+
+            foreach (var process in pod.Processes)
+            {
+                // Reap them (they are this process's children) before their pids can be reused.
+                await process.Exited.WaitAsync(StalePodSweeper.ExitWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                process.Dispose();
+            }
+
+            await _limits.ReleaseAsync(pod);
+            await PodDirectory.DeleteAsync(_root, pod.Directory.Path, _logger);
+            _logger.LogInformation("Chromium pod {PodId} (pid {Pid}) deleted", pod.Id, pod.Browser?.Pid);
         });
         _pods.TryRemove(new KeyValuePair<string, LocalChromiumPod>(pod.Id, pod));
     }
 
-    private async Task DestroyProcessAndFilesAsync(LocalChromiumPod pod, Process? process)
+    private void ThrowIfStopping()
     {
-        if (process is not null)
+        if (_stopping.IsCancellationRequested)
         {
-            KillTree(process);
-            using var wait = new CancellationTokenSource(ExitWait);
-            try
-            {
-                await process.WaitForExitAsync(wait.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _logger.LogWarning("Chromium pod {PodId} (pid {Pid}) did not exit within {Seconds} s of being killed", pod.Id, pod.Pid, ExitWait.TotalSeconds);
-            }
-        }
-
-        // Children re-parented after the browser died are not in its tree any more; they still name the profile.
-        await KillRemainingProcessesAsync(pod.ProfileDirectory);
-        await DeleteDirectoryAsync(pod.Directory);
-        process?.Dispose();
-    }
-
-    private async Task RemoveLeftoverPodAsync(string directory)
-    {
-        var marker = LocalChromiumPodMarker.TryRead(directory);
-        if (marker is not null
-            && marker.OwnerPid != Environment.ProcessId
-            && ProcFs.IsRunning(marker.OwnerPid, marker.OwnerStartTicks))
-        {
-            _logger.LogWarning(
-                "Pod directory {Directory} belongs to running process {OwnerPid}; leaving it (give each silo its own PodsDirectory)",
-                directory, marker.OwnerPid);
-            return;
-        }
-
-        var profile = Path.Combine(directory, "profile");
-        if (marker is not null && ProcFs.References(marker.Pid, profile))
-        {
-            _logger.LogInformation("Killing stale Chromium pod {PodId} (pid {Pid}) left by an earlier provider", marker.PodId, marker.Pid);
-            KillIfItNames(marker.Pid, profile);
-        }
-
-        await KillRemainingProcessesAsync(profile);
-        await DeleteDirectoryAsync(directory);
-    }
-
-    private async Task KillRemainingProcessesAsync(string profileDirectory)
-    {
-        var deadline = DateTime.UtcNow + ExitWait;
-        while (ProcFs.ProcessesReferencing(profileDirectory) is { Count: > 0 } remaining)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                _logger.LogWarning("Processes {Pids} using {Directory} did not exit", remaining, profileDirectory);
-                return;
-            }
-
-            foreach (var pid in remaining)
-            {
-                KillIfItNames(pid, profileDirectory);
-            }
-
-            await Task.Delay(PollInterval);
-        }
-    }
-
-    /// <summary>Kills the process only if its command line names the directory, so a reused pid is never hit.</summary>
-    private static void KillIfItNames(int pid, string profileDirectory)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            if (ProcFs.References(pid, profileDirectory))
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or Win32Exception or AggregateException)
-        {
-            // Gone already, or not ours to kill.
-        }
-    }
-
-    private static void KillTree(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or Win32Exception or AggregateException)
-        {
-            // Already exited.
-        }
-    }
-
-    private async Task DeleteDirectoryAsync(string directory)
-    {
-        if (!string.Equals(Path.GetDirectoryName(directory), _root, StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"Refusing to delete '{directory}': it is not a pod directory under '{_root}'.");
-        }
-
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                if (Directory.Exists(directory))
-                {
-                    Directory.Delete(directory, recursive: true);
-                }
-
-                return;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // A dying Chromium may still be writing into its profile.
-                if (attempt == 10)
-                {
-                    _logger.LogWarning(ex, "Could not delete pod directory {Directory}", directory);
-                    return;
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(100));
-            }
+            throw new InvalidOperationException("The local Chromium pod provider has stopped.");
         }
     }
 
@@ -534,17 +321,14 @@ public sealed class LocalChromiumPodProvider : IPodProvider, IHostedService, IAs
         foreach (var pod in _pods.Values)
         {
             pod.MarkEnding();
-            if (pod.Process is { } process)
-            {
-                KillTree(process);
-            }
         }
 
+        PodReaper.KillAllNow(_pods.Values.SelectMany(pod => pod.Roots));
         foreach (var pod in _pods.Values)
         {
             try
             {
-                Directory.Delete(pod.Directory, recursive: true);
+                Directory.Delete(pod.Directory.Path, recursive: true);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

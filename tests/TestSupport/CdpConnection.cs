@@ -3,28 +3,44 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace UFBrowsers.Pods.Tests;
+namespace UFBrowsers.TestSupport;
 
-/// <summary>Just enough of the Chrome DevTools Protocol to send a command and read its result.</summary>
+/// <summary>Just enough of the Chrome DevTools Protocol to send a command and read its result, over TCP or a pod's Unix socket.</summary>
 public sealed class CdpConnection : IAsyncDisposable
 {
     private readonly ClientWebSocket _socket = new();
     private int _nextId;
 
-    public static async Task<CdpConnection> OpenAsync(string webSocketUrl)
+    /// <param name="devToolsSocket">The pod's DevTools Unix socket (a sandboxed pod; the URL's host is then only a name), or null for TCP.</param>
+    public static async Task<CdpConnection> OpenAsync(string webSocketUrl, string? devToolsSocket = null)
     {
         var connection = new CdpConnection();
-        await connection._socket.ConnectAsync(new Uri(webSocketUrl), CancellationToken.None);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        if (devToolsSocket is null)
+        {
+            await connection._socket.ConnectAsync(new Uri(webSocketUrl), timeout.Token);
+        }
+        else
+        {
+            using var invoker = new HttpMessageInvoker(PodDevTools.Handler(devToolsSocket));
+            await connection._socket.ConnectAsync(new Uri(webSocketUrl), invoker, timeout.Token);
+        }
+
         return connection;
     }
 
-    public async Task<JsonElement> SendAsync(string method, object? parameters = null)
+    public async Task<JsonElement> SendAsync(string method, object? parameters = null, string? sessionId = null)
     {
         var id = ++_nextId;
         var request = new JsonObject { ["id"] = id, ["method"] = method, ["params"] = JsonSerializer.SerializeToNode(parameters ?? new { }) };
+        if (sessionId is not null)
+        {
+            request["sessionId"] = sessionId;
+        }
+
         await _socket.SendAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
             using var message = JsonDocument.Parse(await ReceiveAsync(timeout.Token));
@@ -43,9 +59,9 @@ public sealed class CdpConnection : IAsyncDisposable
     }
 
     /// <summary>Evaluates a JavaScript expression (awaiting a promise) and returns its value as a string.</summary>
-    public async Task<string?> EvaluateAsync(string expression)
+    public async Task<string?> EvaluateAsync(string expression, string? sessionId = null)
     {
-        var result = await SendAsync("Runtime.evaluate", new { expression, awaitPromise = true, returnByValue = true });
+        var result = await SendAsync("Runtime.evaluate", new { expression, awaitPromise = true, returnByValue = true }, sessionId);
         if (result.TryGetProperty("exceptionDetails", out var exception))
         {
             throw new InvalidOperationException($"Evaluating '{expression}' threw: {exception}");
@@ -63,6 +79,11 @@ public sealed class CdpConnection : IAsyncDisposable
         do
         {
             received = await _socket.ReceiveAsync(buffer, cancellationToken);
+            if (received.MessageType == WebSocketMessageType.Close)
+            {
+                throw new WebSocketException($"The browser closed the connection ({_socket.CloseStatus}).");
+            }
+
             text.Write(buffer, 0, received.Count);
         }
         while (!received.EndOfMessage);
@@ -74,9 +95,10 @@ public sealed class CdpConnection : IAsyncDisposable
     {
         try
         {
-            await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
         }
-        catch (WebSocketException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
         }
 

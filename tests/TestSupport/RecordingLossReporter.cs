@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using UFBrowsers.Grains.Pods;
+using UFBrowsers.Pods;
 
-namespace UFBrowsers.Pods.Tests;
+namespace UFBrowsers.TestSupport;
 
 public sealed class RecordingLossReporter : IPodLossReporter
 {

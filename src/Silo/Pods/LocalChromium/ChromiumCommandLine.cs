@@ -1,0 +1,67 @@
+using System.Globalization;
+
+namespace UFBrowsers.Silo.Pods.LocalChromium;
+
+/// <summary>The switches every pod's Chromium starts with, sandboxed or not.</summary>
+internal static class ChromiumCommandLine
+{
+    private static readonly string[] Common =
+    [
+        "--headless",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-dev-shm-usage",
+        "--mute-audio",
+        "--disable-extensions",
+        "--disable-default-apps",
+        "--disable-breakpad",
+        "--disable-crash-reporter",
+        "--disable-domain-reliability",
+        "--disable-client-side-phishing-detection",
+        "--metrics-recording-only",
+        "--password-store=basic",
+        "--use-mock-keychain",
+        "--disable-features=Translate,MediaRouter,OptimizationHints",
+    ];
+
+    /// <summary>Inside the sandbox: Chromium's own sandbox on, DevTools on the namespace's loopback at a fixed port.</summary>
+    public static List<string> Sandboxed(LocalChromiumOptions options) =>
+    [
+        .. Common,
+        .. Limits(options.Limits),
+        $"--remote-debugging-port={PodNetworkPolicy.DevToolsPort}",
+        "--user-data-dir=" + PodDirectory.SandboxProfile,
+        .. options.ExtraArguments,
+        "about:blank",
+    ];
+
+    /// <summary>Without the sandbox (opted out): as the silo's user, so Chromium's own sandbox cannot run either.</summary>
+    public static List<string> Unsandboxed(LocalChromiumOptions options, PodDirectory directory) =>
+    [
+        .. Common,
+        "--no-sandbox",
+        .. Limits(options.Limits),
+        "--remote-debugging-address=127.0.0.1",
+        "--remote-debugging-port=0",
+        "--user-data-dir=" + directory.Profile,
+        .. options.ExtraArguments,
+        "about:blank",
+    ];
+
+    private static IEnumerable<string> Limits(PodResourceLimits limits)
+    {
+        if (limits.JsHeapMebibytes > 0)
+        {
+            yield return "--js-flags=--max-old-space-size=" + limits.JsHeapMebibytes.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (limits.RendererProcessLimit > 0)
+        {
+            yield return "--renderer-process-limit=" + limits.RendererProcessLimit.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text;
+using UFBrowsers.Pods;
+
+namespace UFBrowsers.Silo.Pods.LocalChromium;
+
+/// <summary>
+/// Starts a pod in its sandbox, in this order: the launcher (its own network namespace; it waits), slirp4netns (which
+/// configures that namespace's tap device and says so), then "go" with the routing policy to the launcher, which applies the
+/// policy as root and becomes bubblewrap running Chromium as the sandbox's user; finally the DevTools bridge.
+/// </summary>
+internal sealed class SandboxedPodLauncher(LocalChromiumOptions options, ProcessSpawner spawner, PodLimits limits) : IPodLauncher
+{
+    private const string BrowserTargetPath = "/devtools/browser/";
+
+    private readonly SandboxCommands _commands = new(options);
+
+    public async Task LaunchAsync(LocalChromiumPod pod, string executable, CancellationToken cancellationToken)
+    {
+        pod.Directory.CreateForSandbox(options.SandboxUid, options.SandboxGid, PodNetworkPolicy.ResolvConf);
+        limits.Prepare(pod);
+
+        var browser = await StartAsync(pod, PodProcessRoles.Browser, _commands.Launcher(pod.Directory, executable));
+        var network = await StartAsync(pod, PodProcessRoles.Network, _commands.UserModeNetwork(browser.Pid), readStdout: true);
+        await WaitUntilConfiguredAsync(network, cancellationToken);
+
+        var policy = PodNetworkPolicy.IpBatch(options.Network.EffectiveBlockedCidrs, PodNetworkPolicy.HostAddresses(), options.SandboxUid);
+        try
+        {
+            await using var input = browser.Process.StandardInput;
+            await input.WriteAsync(new StringBuilder("go\n").Append(policy), cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            throw new InvalidOperationException($"The sandbox of pod {pod.Id} exited before it could be configured.{Suffix(browser)}", ex);
+        }
+
+        await StartAsync(pod, PodProcessRoles.Bridge, _commands.DevToolsBridge(pod.Directory, browser.Pid));
+    }
+
+    /// <remarks>
+    /// The port is fixed (the namespace is the pod's own), so the browser target comes from <c>/json/version</c> through the
+    /// bridge; its URL names only <c>localhost</c>, the Host the bridge's requests carry.
+    /// </remarks>
+    public async Task<PodLease?> TryLeaseAsync(LocalChromiumPod pod, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(pod.Directory.DevToolsSocket))
+        {
+            return null;
+        }
+
+        var endpoint = DevToolsEndpoint.ForSocket(pod.Directory.DevToolsSocket);
+        var url = await endpoint.BrowserWebSocketUrlAsync(cancellationToken);
+        var prefix = endpoint.WebSocketUrl(BrowserTargetPath);
+        return url is not null && url.StartsWith(prefix, StringComparison.Ordinal) && Guid.TryParse(url[prefix.Length..], out _)
+            ? endpoint.Lease(pod.Id, pod.NodePool, url[endpoint.WebSocketUrl("").Length..], PodDirectory.SandboxDownloads)
+            : null;
+    }
+
+    public void Started(LocalChromiumPod pod) => limits.SetSessionWeight(pod);
+
+    private async Task<PodProcess> StartAsync(LocalChromiumPod pod, string role, System.Diagnostics.ProcessStartInfo start, bool readStdout = false)
+    {
+        var process = await PodProcess.StartAsync(spawner, role, start, readStdout);
+        if (!pod.TryAttach(process))
+        {
+            // The pod was deleted (or the provider stopped) while this process started: it was never seen by the destruction.
+            process.Process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw new InvalidOperationException("The local Chromium pod provider has stopped.");
+        }
+
+        limits.Confine(pod, process.Pid);
+        return process;
+    }
+
+    /// <summary>slirp4netns writes one byte to its ready fd (our stdout) once tap0 is up with its address and default route.</summary>
+    private static async Task WaitUntilConfiguredAsync(PodProcess network, CancellationToken cancellationToken)
+    {
+        var ready = new char[1];
+        var read = await network.Process.StandardOutput.ReadAsync(ready, cancellationToken);
+        if (read == 0)
+        {
+            await network.Exited.WaitAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw new InvalidOperationException($"slirp4netns exited with code {network.ExitCode} before the pod's network was up.{Suffix(network)}");
+        }
+    }
+
+    private static string Suffix(PodProcess process) =>
+        process.StderrTail() is { Length: > 0 } tail ? $" Last output:{Environment.NewLine}{tail}" : "";
+}
