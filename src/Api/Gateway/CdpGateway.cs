@@ -66,7 +66,7 @@ internal sealed partial class CdpGateway(
             await using (browser)
             {
                 var client = await ClientUpgrade.AcceptAsync(context);
-                var relay = new CdpRelay(client, browser, options.Value);
+                var relay = new CdpRelay(client, browser, options.Value, connection.Pod!.DownloadsDirectory, () => CloseBrowser(session));
                 var sent = await relay.RunAsync(closeRequested.Task, () => WhyBrowserWent(session), context.RequestAborted);
                 logger.LogDebug("Gateway connection {ConnectionId} of session {SessionId} closed ({Close})", connectionId, sessionId, sent?.Reason ?? "by a peer");
                 return Results.Empty;
@@ -116,6 +116,21 @@ internal sealed partial class CdpGateway(
         {
             logger.LogWarning(ex, "Gateway could not ask session {SessionId} why its browser went", session.GetPrimaryKeyString());
             return null;
+        }
+    }
+
+    /// <summary>The client sent <c>Browser.close</c>: the session ends (and is billed) as browser_closed, which also removes the pod.</summary>
+    private async Task<bool> CloseBrowser(ISessionGrain session)
+    {
+        try
+        {
+            await session.End(EndReason.BrowserClosed);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Gateway could not end session {SessionId} after its client closed the browser", session.GetPrimaryKeyString());
+            return false;
         }
     }
 
