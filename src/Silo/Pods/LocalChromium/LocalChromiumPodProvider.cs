@@ -16,7 +16,8 @@ namespace UFBrowsers.Silo.Pods.LocalChromium;
 /// </summary>
 /// <remarks>
 /// Each pod lives in <c>PodsDirectory/&lt;pod id&gt;</c>: <c>profile/</c> (the user-data-dir), <c>home/</c> (HOME, so nothing
-/// is shared through the silo user's home) and <c>pod.json</c> (<see cref="LocalChromiumPodMarker"/>).
+/// is shared through the silo user's home), <c>downloads/</c> (the session's downloads, where the gateway confines them)
+/// and <c>pod.json</c> (<see cref="LocalChromiumPodMarker"/>).
 /// If the silo is SIGKILLed, neither <see cref="StopAsync"/> nor the ProcessExit hook runs and its Chromium processes are
 /// re-parented and keep running. The next provider's <see cref="StartAsync"/> finds their directories, kills every process whose
 /// command line names the pod's profile directory, and deletes the directories.
@@ -102,6 +103,7 @@ public sealed class LocalChromiumPodProvider : IPodProvider, IHostedService, IAs
         {
             Directory.CreateDirectory(pod.ProfileDirectory);
             Directory.CreateDirectory(HomeDirectory(pod));
+            var downloads = Directory.CreateDirectory(Path.Combine(pod.Directory, "downloads")).FullName;
             process = StartProcess(pod, executable);
             if (!pod.TryAttach(process))
             {
@@ -111,7 +113,8 @@ public sealed class LocalChromiumPodProvider : IPodProvider, IHostedService, IAs
             new LocalChromiumPodMarker(id, nodePool, process.Id, DateTimeOffset.UtcNow, Environment.ProcessId, _ownerStartTicks)
                 .Write(pod.Directory);
 
-            var lease = await WaitForDevToolsAsync(pod, process, cancellationToken);
+            // The browser sees this machine's files, so the downloads directory is named by its host path.
+            var lease = await WaitForDevToolsAsync(pod, process, cancellationToken) with { DownloadsDirectory = downloads };
             pod.Lease = lease;
             ThrowIfStopping();
             _ = WatchForExitAsync(pod, process);
