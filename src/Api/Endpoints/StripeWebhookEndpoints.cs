@@ -8,8 +8,9 @@ namespace UFBrowsers.Api.Endpoints;
 
 /// <summary>
 /// Stripe's webhook. Authenticated by the signature, not an API key: a missing, bad or stale signature is 400
-/// and nothing is read further. A verified event goes to its inbox grain; a failure to apply it surfaces as 5xx
-/// (the exception handler), which makes Stripe deliver it again.
+/// and nothing is read further. A correctly signed body that is not a well-formed event (not JSON, wrong value types, no
+/// <c>data.object</c>) is 400 <c>malformed_event</c> and changes nothing. A verified event goes to its inbox grain; a
+/// failure to apply it surfaces as 5xx (the exception handler), which makes Stripe deliver it again.
 /// </summary>
 internal static class StripeWebhookEndpoints
 {
@@ -40,6 +41,13 @@ internal static class StripeWebhookEndpoints
         var body = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
 
         var verification = verifier.Verify(body, request.Headers["Stripe-Signature"].FirstOrDefault());
+        if (verification.IsMalformed)
+        {
+            // A 4xx, not a 5xx: Stripe redelivers a 5xx for days, and this body will never read better.
+            loggers.CreateLogger(typeof(StripeWebhookEndpoints)).LogWarning("Refused a signed but malformed Stripe event: {Reason}", verification.Error);
+            return ApiProblem.BadRequest("malformed_event", verification.Error!);
+        }
+
         if (!verification.Verified)
         {
             loggers.CreateLogger(typeof(StripeWebhookEndpoints)).LogWarning("Refused a Stripe webhook: {Reason}", verification.Error);
