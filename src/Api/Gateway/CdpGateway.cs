@@ -147,6 +147,6 @@ internal sealed partial class CdpGateway(
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,128}$")]
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,128}\\z")]
     private static partial Regex TargetId();
 }
