@@ -52,6 +52,30 @@ public sealed class MalformedEventTests(BillingFixture fixture)
         Assert.Equal("invalid_signature", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["code"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task An_event_larger_than_the_apis_json_limit_is_read_and_one_over_512_KB_is_413()
+    {
+        var customer = await fixture.NewCustomer();
+        var large = Padded(StripeEventFactory.CheckoutCompleted(customer.Subscriber(BillingFixture.Small, Anchor), Anchor.AddSeconds(5)).Json, 200_000);
+        var tooLarge = Padded(StripeEventFactory.CheckoutCompleted(customer.Subscriber(BillingFixture.Small, Anchor), Anchor.AddSeconds(6)).Json, 600_000);
+
+        var accepted = await fixture.Webhooks().SendAsync(large, StripeWebhookSignature.Header(large, BillingFixture.WebhookSecret, DateTimeOffset.UtcNow));
+        var refused = await fixture.Webhooks().SendAsync(tooLarge, StripeWebhookSignature.Header(tooLarge, BillingFixture.WebhookSecret, DateTimeOffset.UtcNow));
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Equal("body_too_large", JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["code"]!.GetValue<string>());
+        Assert.Single(await customer.Ledger());
+    }
+
+    /// <summary>The event with a long description in its object's metadata, as a large real event would carry.</summary>
+    private static string Padded(string json, int bytes)
+    {
+        var node = JsonNode.Parse(json)!.AsObject();
+        node["data"]!["object"]!["metadata"]!["note"] = new string('n', bytes);
+        return node.ToJsonString();
+    }
+
     private static string Malform(JsonObject valid, string malformation)
     {
         var session = valid["data"]!["object"]!.AsObject();
