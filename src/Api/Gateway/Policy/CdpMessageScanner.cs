@@ -22,7 +22,7 @@ public sealed class CdpMessageScanner
     /// <summary>Raw bytes kept of a top-level key: longer ASCII keys cannot decode to <c>id</c>, <c>method</c> or <c>sessionId</c> (6 bytes per character at most).</summary>
     private const int MaxKeyBytes = 64;
 
-    /// <summary>Raw bytes kept of the method and the session id; a longer method decodes to more than <see cref="CdpPolicy.MaxMethodLength"/> characters.</summary>
+    /// <summary>Raw bytes kept of the method and the session id; a longer method decodes to more characters than any the policy names.</summary>
     public const int MaxValueBytes = 256;
 
     private const int MaxIdBytes = 24;
@@ -31,6 +31,8 @@ public sealed class CdpMessageScanner
     private static readonly SearchValues<byte> NestedSignificant = SearchValues.Create("\"{}[]/"u8);
 
     private readonly byte[] _capture = new byte[MaxValueBytes];
+    private readonly char[] _method = new char[MaxValueBytes];
+    private readonly byte[] _sessionId = new byte[MaxValueBytes];
     private int _captureLength;
     private bool _captureOverflow;
     private bool _captureNonAscii;
@@ -47,11 +49,12 @@ public sealed class CdpMessageScanner
     private Member _value;
     private bool _inId;
 
-    private string? _method;
+    private int _methodLength;
     private bool _hasMethod;
     private int? _id;
-    private string? _sessionId;
+    private int _sessionIdLength = -1;
     private bool _unreadable;
+    private bool _finished;
 
     private readonly byte[] _idBytes = new byte[MaxIdBytes];
     private int _idLength;
@@ -83,11 +86,12 @@ public sealed class CdpMessageScanner
         _lastKey = Member.None;
         _value = Member.None;
         _inId = false;
-        _method = null;
+        _methodLength = 0;
         _hasMethod = false;
         _id = null;
-        _sessionId = null;
+        _sessionIdLength = -1;
         _unreadable = false;
+        _finished = false;
         _idLength = 0;
     }
 
@@ -187,22 +191,43 @@ public sealed class CdpMessageScanner
         }
     }
 
-    /// <summary>What the whole message said; call once its last byte has been fed.</summary>
-    public CdpMessageHead Complete()
+    /// <summary>Ends the message: call once its last byte has been fed, before reading <see cref="Method"/> or <see cref="Unreadable"/>.</summary>
+    public void Finish()
     {
         if (_inId)
         {
             EndId();
         }
 
-        if ((_notObject || !_started) && !_unreadable)
+        if (_notObject || (!_started && !_unreadable))
         {
-            return new CdpMessageHead(null, null, null, Unreadable: false);
+            _unreadable = false;
+            _methodLength = 0;
+            _id = null;
+            _sessionIdLength = -1;
+        }
+        else
+        {
+            _unreadable |= _inString || !_ended || _depth != 0;
         }
 
-        var unreadable = _unreadable || _inString || !_ended || _depth != 0;
-        return new CdpMessageHead(_method, _id, _sessionId, unreadable);
+        _finished = true;
     }
+
+    /// <summary>The decoded method; empty when there is none or it is longer than any method the policy names.</summary>
+    public ReadOnlySpan<char> Method => _finished ? _method.AsSpan(0, _methodLength) : throw NotFinished();
+
+    /// <summary>The bytes use a leniency of Chromium's parser that could hide the method (see the remarks).</summary>
+    public bool Unreadable => _finished ? _unreadable : throw NotFinished();
+
+    /// <summary>What the gateway needs to answer the command itself. Allocates: for the few commands it does not relay.</summary>
+    public CdpMessageHead Head()
+    {
+        var sessionId = _sessionIdLength < 0 ? null : JsonStringDecoder.Decode(_sessionId.AsSpan(0, _sessionIdLength));
+        return new CdpMessageHead(_methodLength > 0 ? new string(Method) : null, _id, sessionId, Unreadable);
+    }
+
+    private static InvalidOperationException NotFinished() => new("The message has not been finished.");
 
     private static bool IsIdByte(byte b) => b is (>= (byte)'0' and <= (byte)'9') or (byte)'-' or (byte)'+' or (byte)'.' or (byte)'e' or (byte)'E';
 
@@ -332,16 +357,20 @@ public sealed class CdpMessageScanner
 
             if (!_captureOverflow && _captureLength <= MaxKeyBytes)
             {
-                var key = JsonStringDecoder.Decode(_capture.AsSpan(0, _captureLength));
-                _lastKey = key switch
+                Span<char> key = stackalloc char[MaxKeyBytes];
+                if (!JsonStringDecoder.TryDecode(_capture.AsSpan(0, _captureLength), key, out var length))
                 {
-                    null => Member.None,
+                    _unreadable = true;
+                    return;
+                }
+
+                _lastKey = key[..length] switch
+                {
                     "method" => Member.Method,
                     "id" => Member.Id,
                     "sessionId" => Member.SessionId,
                     _ => Member.Other,
                 };
-                _unreadable |= key is null;
             }
 
             return;
@@ -358,8 +387,7 @@ public sealed class CdpMessageScanner
             _hasMethod = true;
             if (!_captureOverflow)
             {
-                _method = JsonStringDecoder.Decode(_capture.AsSpan(0, _captureLength));
-                _unreadable |= _method is null;
+                _unreadable |= !JsonStringDecoder.TryDecode(_capture.AsSpan(0, _captureLength), _method, out _methodLength);
             }
 
             return;
@@ -367,7 +395,8 @@ public sealed class CdpMessageScanner
 
         if (member == Member.SessionId && !_captureOverflow && !_captureNonAscii)
         {
-            _sessionId = JsonStringDecoder.Decode(_capture.AsSpan(0, _captureLength));
+            _capture.AsSpan(0, _captureLength).CopyTo(_sessionId);
+            _sessionIdLength = _captureLength;
         }
     }
 

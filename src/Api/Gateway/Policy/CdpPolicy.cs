@@ -10,9 +10,6 @@ namespace UFBrowsers.Api.Gateway.Policy;
 /// </summary>
 public static class CdpPolicy
 {
-    /// <summary>The longest method name the policy looks for; longer names need not be decoded.</summary>
-    public const int MaxMethodLength = 32;
-
     private static readonly FrozenDictionary<string, CdpRule> Rules = new Dictionary<string, CdpRule>(StringComparer.Ordinal)
     {
         ["Browser.setDownloadBehavior"] = CdpRule.ConfineDownloads,
@@ -27,9 +24,12 @@ public static class CdpPolicy
         ["Cast.startDesktopMirroring"] = CdpRule.Refuse("it streams the screen of the browser's machine, not the session's tab"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>The rule for a method; <see cref="CdpRule.Relay"/> for every method not named here.</summary>
-    public static CdpRule For(string? method) =>
-        method is not null && Rules.TryGetValue(method, out var rule) ? rule : CdpRule.Relay;
+    private static readonly FrozenDictionary<string, CdpRule>.AlternateLookup<ReadOnlySpan<char>> RulesBySpan =
+        Rules.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The rule for a method; <see cref="CdpRule.Relay"/> for every method not named here. Allocates nothing.</summary>
+    public static CdpRule For(ReadOnlySpan<char> method) =>
+        RulesBySpan.TryGetValue(method, out var rule) ? rule : CdpRule.Relay;
 
     public static IEnumerable<KeyValuePair<string, CdpRule>> All => Rules;
 }

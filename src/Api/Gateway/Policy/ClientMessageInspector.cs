@@ -288,18 +288,22 @@ public sealed class ClientMessageInspector : IDisposable
     /// <summary>What to do instead of relaying the message just completed; null to relay it.</summary>
     private InspectorStep? Judge()
     {
-        var head = _scanner.Complete();
-        if (head.Unreadable)
+        _scanner.Finish();
+        if (_scanner.Unreadable)
         {
-            return Reply(CdpReplies.Error(head, CdpReplies.UnreadableCode,
+            return Reply(CdpReplies.Error(_scanner.Head(), CdpReplies.UnreadableCode,
                 "The UFBrowsers gateway could not read this command: send plain JSON without comments, with an ASCII method name."));
         }
 
-        var rule = CdpPolicy.For(head.Method);
+        var rule = CdpPolicy.For(_scanner.Method);
+        if (rule.Kind == CdpRuleKind.Relay)
+        {
+            return null;
+        }
+
+        var head = _scanner.Head();
         switch (rule.Kind)
         {
-            case CdpRuleKind.Relay:
-                return null;
             case CdpRuleKind.EndSession:
                 return new InspectorStep(0, 0, null, More: true)
                 {

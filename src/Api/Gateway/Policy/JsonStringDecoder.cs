@@ -1,67 +1,74 @@
 using System.Globalization;
-using System.Text;
 
 namespace UFBrowsers.Api.Gateway.Policy;
 
 /// <summary>Decodes the escapes of a short ASCII JSON string body (between its quotes), as Chromium's parser does.</summary>
 internal static class JsonStringDecoder
 {
-    /// <summary>The decoded text, or null for an escape Chromium's parser does not decode (<c>\x</c> and anything not JSON's or <c>\v</c>).</summary>
-    public static string? Decode(ReadOnlySpan<byte> raw)
+    /// <summary>
+    /// Writes the decoded text to <paramref name="destination"/> (at least as long as <paramref name="raw"/>); false for an
+    /// escape Chromium's parser does not decode (<c>\x</c> and anything not JSON's or <c>\v</c>).
+    /// </summary>
+    public static bool TryDecode(ReadOnlySpan<byte> raw, Span<char> destination, out int written)
     {
-        if (!raw.Contains((byte)'\\'))
-        {
-            return Encoding.ASCII.GetString(raw);
-        }
-
-        var text = new StringBuilder(raw.Length);
+        written = 0;
         for (var i = 0; i < raw.Length; i++)
         {
             var b = raw[i];
             if (b != (byte)'\\')
             {
-                text.Append((char)b);
+                destination[written++] = (char)b;
                 continue;
             }
 
             if (++i == raw.Length)
             {
-                return null;
+                return false;
             }
 
+            char decoded;
             switch (raw[i])
             {
                 case (byte)'"' or (byte)'\\' or (byte)'/':
-                    text.Append((char)raw[i]);
+                    decoded = (char)raw[i];
                     break;
                 case (byte)'b':
-                    text.Append('\b');
+                    decoded = '\b';
                     break;
                 case (byte)'f':
-                    text.Append('\f');
+                    decoded = '\f';
                     break;
                 case (byte)'n':
-                    text.Append('\n');
+                    decoded = '\n';
                     break;
                 case (byte)'r':
-                    text.Append('\r');
+                    decoded = '\r';
                     break;
                 case (byte)'t':
-                    text.Append('\t');
+                    decoded = '\t';
                     break;
                 case (byte)'v':
-                    text.Append('\v');
+                    decoded = '\v';
                     break;
                 case (byte)'u' when i + 4 < raw.Length
                                     && ushort.TryParse(raw.Slice(i + 1, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var unit):
-                    text.Append((char)unit);
+                    decoded = (char)unit;
                     i += 4;
                     break;
                 default:
-                    return null;
+                    return false;
             }
+
+            destination[written++] = decoded;
         }
 
-        return text.ToString();
+        return true;
+    }
+
+    /// <summary>The decoded text, or null when <see cref="TryDecode"/> would refuse it.</summary>
+    public static string? Decode(ReadOnlySpan<byte> raw)
+    {
+        var text = raw.Length <= 256 ? stackalloc char[raw.Length] : new char[raw.Length];
+        return TryDecode(raw, text, out var written) ? new string(text[..written]) : null;
     }
 }
