@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using System.Text;
 using PuppeteerSharp;
 using UFBrowsers.Api.Gateway;
 using UFBrowsers.Api.Gateway.Policy;
@@ -76,6 +77,26 @@ public sealed class GatewayPolicyTests(ChromiumProductFixture product)
         Assert.Equal(9, await tenant.Client.Balance());
         Assert.Equal(-1, (await tenant.Client.Ledger()).Where(e => e!["sessionId"]?.GetValue<string>() == id).Sum(e => e!["amount"]!.GetValue<long>()));
         await Until(async () => !await Listens(new Uri(pod.CdpHttpUrl).Port), TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task A_policed_command_too_large_to_hold_back_closes_with_1008_before_the_browser_runs_it()
+    {
+        var (tenant, id, url) = await NewSession();
+        var padded = $$$"""{"id":1,"method":"Browser.close","params":{"padding":"{{{new string('x', 200_000)}}}"}}""";
+
+        await using (var raw = await RawGatewaySocket.Connect(url))
+        {
+            await raw.WebSocket.SendAsync(Encoding.UTF8.GetBytes(padded), WebSocketMessageType.Text, true, CancellationToken.None);
+            var (_, _, status, description) = await raw.ReadToClose(TimeSpan.FromSeconds(15));
+            Assert.Equal((WebSocketCloseStatus.PolicyViolation, "policy_violation"), (status, description));
+        }
+
+        // Chromium would have closed itself had it received the whole command: the session and its browser are still there.
+        await using var cdp = await CdpSocket.Connect(url);
+        Assert.Contains("Chrome", (await cdp.Send("Browser.getVersion"))["product"]!.GetValue<string>());
+        Assert.Equal("active", (await (await tenant.Client.GetAsync($"/v1/sessions/{id}")).Json())["status"]!.GetValue<string>());
+        await tenant.Client.PostAsync($"/v1/sessions/{id}/end", null);
     }
 
     [Fact]
