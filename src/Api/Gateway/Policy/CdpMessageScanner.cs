@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace UFBrowsers.Api.Gateway.Policy;
 
@@ -96,6 +97,7 @@ public sealed class CdpMessageScanner
     }
 
     /// <summary>Reads the next piece of the (unmasked) message.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Feed(ReadOnlySpan<byte> data)
     {
         var i = 0;
@@ -277,6 +279,7 @@ public sealed class CdpMessageScanner
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int ReadString(ReadOnlySpan<byte> data, int i)
     {
         var capturing = _string is Member.Key or Member.Method or Member.SessionId;
@@ -341,6 +344,7 @@ public sealed class CdpMessageScanner
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EndString()
     {
         var member = _string;

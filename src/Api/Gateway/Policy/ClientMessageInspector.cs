@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace UFBrowsers.Api.Gateway.Policy;
 
@@ -14,6 +15,8 @@ namespace UFBrowsers.Api.Gateway.Policy;
 /// large for the buffer flows on as it arrives, read on the way; its last byte is withheld until the verdict, and if it
 /// turns out to be a policed command the connection is closed (1008) with the command unfinished, so the browser never
 /// runs it. Control frames are never held on their own account, only with a held message they interrupt.
+/// The hot methods are compiled optimized from the first call (<see cref="MethodImplOptions.AggressiveOptimization"/>):
+/// a new process would otherwise read its first thousands of messages through unoptimized code.
 /// </remarks>
 public sealed class ClientMessageInspector : IDisposable
 {
@@ -51,6 +54,7 @@ public sealed class ClientMessageInspector : IDisposable
     /// how many bytes are done with; the caller drops those from the start of the buffer and calls again while
     /// <see cref="InspectorStep.More"/> is set, else reads more.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public InspectorStep Inspect(Span<byte> buffer, int length)
     {
         var holding = _inMessage && !_streaming;
@@ -253,6 +257,7 @@ public sealed class ClientMessageInspector : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Scan(ReadOnlySpan<byte> masked, bool hold)
     {
         var target = hold ? _payload.AsSpan(_payloadLength, masked.Length) : _payload.AsSpan(0, masked.Length);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace UFBrowsers.Api.Gateway.Policy;
 
@@ -9,6 +10,7 @@ internal static class JsonStringDecoder
     /// Writes the decoded text to <paramref name="destination"/> (at least as long as <paramref name="raw"/>); false for an
     /// escape Chromium's parser does not decode (<c>\x</c> and anything not JSON's or <c>\v</c>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryDecode(ReadOnlySpan<byte> raw, Span<char> destination, out int written)
     {
         written = 0;

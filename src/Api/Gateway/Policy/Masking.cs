@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace UFBrowsers.Api.Gateway.Policy;
@@ -10,6 +11,7 @@ public static class Masking
     /// Writes <paramref name="source"/> XOR the key to <paramref name="destination"/>; <paramref name="offset"/> is the
     /// position of <paramref name="source"/>'s first byte in its frame's payload. Unmasks as well as it masks.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply(ReadOnlySpan<byte> source, Span<byte> destination, ReadOnlySpan<byte> key, long offset)
     {
         Span<byte> rotated = stackalloc byte[4];
