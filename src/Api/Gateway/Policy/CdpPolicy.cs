@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
+using System.Text;
 
 namespace UFBrowsers.Api.Gateway.Policy;
 
@@ -26,6 +29,33 @@ public static class CdpPolicy
 
     private static readonly FrozenDictionary<string, CdpRule>.AlternateLookup<ReadOnlySpan<char>> RulesBySpan =
         Rules.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>Each policed method as a JSON string literal without escapes, the only way its name can appear unescaped.</summary>
+    private static readonly SearchValues<string> QuotedMethods =
+        SearchValues.Create(Rules.Keys.Select(m => $"\"{m}\"").ToArray(), StringComparison.Ordinal);
+
+    /// <summary>A backslash (an escape may spell a name) and every byte above 0x7F (Chromium drops invalid UTF-8 inside strings).</summary>
+    private static readonly SearchValues<byte> EscapeOrNonAscii =
+        SearchValues.Create([(byte)'\\', .. Enumerable.Range(0x80, 0x80).Select(b => (byte)b)]);
+
+    /// <summary>
+    /// Whether a command (its unmasked JSON) could name a policed method, by two vectorized searches; false proves it
+    /// cannot, so it is relayed without being read. For Chromium to see a policed method, its name must appear in the
+    /// bytes as a plain string literal, or be spelled with an escape, or hide behind bytes above 0x7F that Chromium's
+    /// parser drops. <paramref name="chars"/> is scratch space at least as long as <paramref name="json"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool MightName(ReadOnlySpan<byte> json, Span<char> chars)
+    {
+        if (json.IndexOfAny(EscapeOrNonAscii) >= 0)
+        {
+            return true;
+        }
+
+        var ascii = chars[..json.Length];
+        Encoding.Latin1.GetChars(json, ascii);
+        return ascii.IndexOfAny(QuotedMethods) >= 0;
+    }
 
     /// <summary>The rule for a method; <see cref="CdpRule.Relay"/> for every method not named here. Allocates nothing.</summary>
     public static CdpRule For(ReadOnlySpan<char> method) =>

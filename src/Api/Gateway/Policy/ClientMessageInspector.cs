@@ -6,8 +6,9 @@ namespace UFBrowsers.Api.Gateway.Policy;
 /// <summary>
 /// Follows the client's frames through the relay's buffer and applies <see cref="CdpPolicy"/> to every message, while
 /// leaving the bytes of every message it lets through untouched. Each data message's payload is unmasked into a scratch
-/// buffer and its top level read (<see cref="CdpMessageScanner"/>); only a message whose method the policy names is
-/// parsed further, and only such a message is replaced or answered by the gateway.
+/// buffer and searched for what could name a policed method (<see cref="CdpPolicy.MightName"/>: two vectorized
+/// searches); only a message with such a hit has its top level read (<see cref="CdpMessageScanner"/>), only one whose
+/// method the policy names is parsed further, and only such a message is replaced or answered by the gateway.
 /// </summary>
 /// <remarks>
 /// A message that has not all arrived is held back in the buffer until it has, so it can be judged before any of it
@@ -26,6 +27,7 @@ public sealed class ClientMessageInspector : IDisposable
     private readonly FrameCursor _frames = new();
     private readonly CdpMessageScanner _scanner = new();
     private readonly byte[] _payload;
+    private readonly char[] _chars;
     private readonly List<(int Start, int Length)> _heldControlFrames = [];
     private readonly byte[] _maskKey = new byte[4];
 
@@ -46,6 +48,7 @@ public sealed class ClientMessageInspector : IDisposable
         _maxMessageBytes = maxMessageBytes;
         _capacity = capacity;
         _payload = ArrayPool<byte>.Shared.Rent(capacity);
+        _chars = ArrayPool<char>.Shared.Rent(capacity);
     }
 
     /// <summary>
@@ -147,10 +150,9 @@ public sealed class ClientMessageInspector : IDisposable
 
                 if (!_streaming)
                 {
-                    // Too large to hold: what is held so far (already read) goes on, and the rest flows as it arrives.
+                    // Too large to hold: what is held so far goes on, read, and the rest flows as it arrives.
                     BeginMessageIfFirst(header);
-                    _streaming = true;
-                    _heldControlFrames.Clear();
+                    StartStreaming();
                     clear = position;
                 }
 
@@ -226,9 +228,8 @@ public sealed class ClientMessageInspector : IDisposable
             if (length - clear >= _capacity)
             {
                 // A full buffer that cannot take the rest of the message (or of a frame header): let what is held go on.
-                _streaming = true;
+                StartStreaming();
                 clear = position;
-                _heldControlFrames.Clear();
             }
             else
             {
@@ -242,7 +243,11 @@ public sealed class ClientMessageInspector : IDisposable
         return new InspectorStep(clear, clear, null, More: false);
     }
 
-    public void Dispose() => ArrayPool<byte>.Shared.Return(_payload);
+    public void Dispose()
+    {
+        ArrayPool<byte>.Shared.Return(_payload);
+        ArrayPool<char>.Shared.Return(_chars);
+    }
 
     private static InspectorStep Stop(int forward, InspectorStop stop) => new(forward, forward, stop, More: false);
 
@@ -263,11 +268,24 @@ public sealed class ClientMessageInspector : IDisposable
         var target = hold ? _payload.AsSpan(_payloadLength, masked.Length) : _payload.AsSpan(0, masked.Length);
         Masking.Apply(masked, target, _maskKey, _maskOffset);
         _maskOffset += masked.Length;
-        _scanner.Feed(target);
         if (hold)
         {
+            // Read when the message is whole, and only if it might name a policed method (Judge).
             _payloadLength += masked.Length;
         }
+        else
+        {
+            _scanner.Feed(target);
+        }
+    }
+
+    /// <summary>The message will flow as it arrives: what was held of it is read now, as the rest will be on the way.</summary>
+    private void StartStreaming()
+    {
+        _streaming = true;
+        _scanner.Feed(_payload.AsSpan(0, _payloadLength));
+        _payloadLength = 0;
+        _heldControlFrames.Clear();
     }
 
     private void EndFrame()
@@ -293,6 +311,17 @@ public sealed class ClientMessageInspector : IDisposable
     /// <summary>What to do instead of relaying the message just completed; null to relay it.</summary>
     private InspectorStep? Judge()
     {
+        if (!_streaming)
+        {
+            var payload = _payload.AsSpan(0, _payloadLength);
+            if (!CdpPolicy.MightName(payload, _chars))
+            {
+                return null;
+            }
+
+            _scanner.Feed(payload);
+        }
+
         _scanner.Finish();
         if (_scanner.Unreadable)
         {

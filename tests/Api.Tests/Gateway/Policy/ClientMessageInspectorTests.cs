@@ -179,12 +179,17 @@ public sealed class ClientMessageInspectorTests
     }
 
     [Theory]
-    [InlineData(1000, false)]
-    [InlineData(4096, true)]
-    public void Stops_a_policed_command_too_large_to_hold_before_its_last_byte(int readSize, bool fragmented)
+    [InlineData(1000, 0)]
+    [InlineData(4096, 50_000)]
+    [InlineData(7, 10)]
+    [InlineData(4096, 10)]
+    public void Stops_a_policed_command_too_large_to_hold_before_its_last_byte(int readSize, int firstFragment)
     {
-        var padded = $$"""{"id":1,"params":{"pad":"{{new string('x', 100_000)}}","behavior":"allow","downloadPath":"/tmp/evil"},"method":"Browser.setDownloadBehavior"}""";
-        var frames = fragmented ? InspectorHarness.Fragmented(padded, 50_000) : InspectorHarness.Command(padded);
+        // With a small first fragment, the method is in a frame that was held back before the message turned out too large.
+        var padded = firstFragment == 10
+            ? $$$"""{"id":1,"method":"Tethering.bind","params":{"port":1,"pad":"{{{new string('x', 100_000)}}}"}}"""
+            : $$"""{"id":1,"params":{"pad":"{{new string('x', 100_000)}}","behavior":"allow","downloadPath":"/tmp/evil"},"method":"Browser.setDownloadBehavior"}""";
+        var frames = firstFragment > 0 ? InspectorHarness.Fragmented(padded, firstFragment) : InspectorHarness.Command(padded);
         byte[] input = [.. InspectorHarness.Command(Evaluate), .. frames];
 
         var run = InspectorHarness.Run(input, readSize, capacity: 16 * 1024);
