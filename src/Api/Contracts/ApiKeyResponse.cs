@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using UFBrowsers.Api.Contracts.Validation;
 using UFBrowsers.ApiKeys;
 
 namespace UFBrowsers.Api.Contracts;
@@ -8,4 +10,4 @@ public sealed record ApiKeyResponse(string Id, string Name, DateTimeOffset Creat
     public static ApiKeyResponse From(ApiKeyInfo k, string? token = null) => new(k.KeyId, k.Name, k.CreatedAt, k.RevokedAt, token);
 }
 
-public sealed record CreateApiKeyRequest(string? Name);
+public sealed record CreateApiKeyRequest([property: StringLength(200), PlainText] string? Name);

@@ -90,12 +90,7 @@ internal static class AccountEndpoints
 
     private static async Task<IResult> CreateKey(ClaimsPrincipal user, IGrainFactory grains, CreateApiKeyRequest? body)
     {
-        var name = body?.Name ?? "api key";
-        if (RequestValidation.Name(name, "name") is { } invalid)
-        {
-            return invalid;
-        }
-
+        var name = string.IsNullOrWhiteSpace(body?.Name) ? "api key" : body.Name;
         var issued = await grains.For<IApiKeyDirectoryGrain>(user.CustomerId()).Issue(name);
         return TypedResults.Created($"/v1/account/api-keys/{issued.Info.KeyId}", ApiKeyResponse.From(issued.Info, issued.Token));
     }

@@ -45,7 +45,7 @@ internal static class AdminEndpoints
     private static async Task<IResult> CreateCustomer(IGrainFactory grains, CreateCustomerRequest body)
     {
         var id = body.Id ?? "cus_" + Guid.NewGuid().ToString("N")[..16];
-        if ((RequestValidation.CustomerId(id) ?? RequestValidation.Name(body.Name, "name") ?? RequestValidation.Name(body.Plan, "plan")) is { } invalid)
+        if (RequestValidation.CustomerId(id) is { } invalid)
         {
             return invalid;
         }
@@ -61,9 +61,9 @@ internal static class AdminEndpoints
         {
             account = await customer.Create(body.Name!, body.Plan!);
         }
-        catch (ArgumentException ex)
+        catch (ArgumentException)
         {
-            return ApiProblem.Unprocessable("unknown_plan", ex.Message);
+            return UnknownPlan(body.Plan!);
         }
 
         var key = await grains.For<IApiKeyDirectoryGrain>(id).Issue("initial key");
@@ -109,11 +109,13 @@ internal static class AdminEndpoints
             var account = await customer.ChangeSubscription(new SubscriptionChange(body.Plan, body.Status, body.TenantProvisioned));
             return TypedResults.Ok(AccountResponse.From(account));
         }
-        catch (ArgumentException ex)
+        catch (ArgumentException)
         {
-            return ApiProblem.Unprocessable("unknown_plan", ex.Message);
+            return UnknownPlan(body.Plan!);
         }
     }
+
+    private static ApiProblem UnknownPlan(string plan) => ApiProblem.Unprocessable("unknown_plan", $"There is no plan named '{plan}'.");
 
     /// <summary>The money check: the balance the customer grain holds against the stored ledger, plus recent audit records.</summary>
     private static async Task<IResult> Audit(IGrainFactory grains, IAuditLog auditLog, string id, CancellationToken cancellationToken)
@@ -133,12 +135,7 @@ internal static class AdminEndpoints
 
     private static async Task<IResult> IssueKey(IGrainFactory grains, string id, CreateApiKeyRequest? body)
     {
-        var name = body?.Name ?? "operator-issued key";
-        if (RequestValidation.Name(name, "name") is { } invalid)
-        {
-            return invalid;
-        }
-
+        var name = string.IsNullOrWhiteSpace(body?.Name) ? "operator-issued key" : body.Name;
         if (RequestValidation.CustomerId(id) is not null || await grains.For<ICustomerGrain>(id).GetAccount() is null)
         {
             return ApiProblem.NotFound($"No customer '{id}'.");
@@ -151,7 +148,7 @@ internal static class AdminEndpoints
     private static async Task<IResult> AdjustCredits(
         IGrainFactory grains, string id, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CreditAdjustmentRequest body)
     {
-        if ((RequestValidation.IdempotencyKey(idempotencyKey, required: true) ?? RequestValidation.Name(body.Reason, "reason")) is { } invalid)
+        if (RequestValidation.IdempotencyKey(idempotencyKey, required: true) is { } invalid)
         {
             return invalid;
         }
@@ -163,8 +160,13 @@ internal static class AdminEndpoints
         }
 
         var adjustment = await customer.AdjustCredits(body.Amount, body.Reason!, $"admin:{idempotencyKey}");
-        return adjustment.Applied
-            ? TypedResults.Ok(LedgerEntryResponse.From(adjustment.Entry!))
+        if (adjustment.Applied)
+        {
+            return TypedResults.Ok(LedgerEntryResponse.From(adjustment.Entry!));
+        }
+
+        return adjustment.AmountTooLarge
+            ? ApiProblem.Unprocessable("amount_too_large", adjustment.Error!)
             : ApiProblem.Unprocessable("adjustment_refused", adjustment.Error!);
     }
 }

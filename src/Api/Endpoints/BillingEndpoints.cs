@@ -19,12 +19,12 @@ internal static class BillingEndpoints
 
     private static async Task<IResult> Checkout(ClaimsPrincipal user, IGrainFactory grains, CheckoutRequest? body)
     {
-        if (RequestValidation.Name(body?.Plan, "plan") is { } invalid)
+        if (body?.Plan is not { } plan)
         {
-            return invalid;
+            return ApiProblem.BadRequest("invalid_plan", "plan is required.");
         }
 
-        return Answer(await grains.For<IStripeSubscriptionGrain>(user.CustomerId()).StartCheckout(body!.Plan!));
+        return Answer(await grains.For<IStripeSubscriptionGrain>(user.CustomerId()).StartCheckout(plan));
     }
 
     private static async Task<IResult> Portal(ClaimsPrincipal user, IGrainFactory grains) =>

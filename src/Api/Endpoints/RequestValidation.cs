@@ -66,17 +66,13 @@ internal static partial class RequestValidation
             ? null
             : ApiProblem.BadRequest("invalid_customer_id", "A customer id is 1 to 40 lowercase letters, digits, '-' or '_', starting with a letter or digit.");
 
-    public static ApiProblem? Name(string? name, string field) =>
-        !string.IsNullOrWhiteSpace(name) && name.Length <= 200
-            ? null
-            : ApiProblem.BadRequest($"invalid_{field}", $"{field} is required and at most 200 characters.");
-
-    [GeneratedRegex("^[\\x21-\\x7E]+$")]
+    // \z, not $: in .NET a $ also matches before a final newline, which would let "default\n" through.
+    [GeneratedRegex("^[\\x21-\\x7E]+\\z")]
     private static partial Regex PrintableAscii();
 
-    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\z")]
     private static partial Regex ResourceName();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,39}$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,39}\\z")]
     private static partial Regex CustomerIdPattern();
 }

@@ -66,7 +66,7 @@ internal sealed partial class CdpGateway(
             await using (browser)
             {
                 var client = await ClientUpgrade.AcceptAsync(context);
-                var relay = new CdpRelay(client, browser, options.Value);
+                var relay = new CdpRelay(client, browser, options.Value, connection.Pod!.DownloadsDirectory, () => CloseBrowser(session));
                 var sent = await relay.RunAsync(closeRequested.Task, () => WhyBrowserWent(session), context.RequestAborted);
                 logger.LogDebug("Gateway connection {ConnectionId} of session {SessionId} closed ({Close})", connectionId, sessionId, sent?.Reason ?? "by a peer");
                 return Results.Empty;
@@ -119,6 +119,21 @@ internal sealed partial class CdpGateway(
         }
     }
 
+    /// <summary>The client sent <c>Browser.close</c>: the session ends (and is billed) as browser_closed, which also removes the pod.</summary>
+    private async Task<bool> CloseBrowser(ISessionGrain session)
+    {
+        try
+        {
+            await session.End(EndReason.BrowserClosed);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Gateway could not end session {SessionId} after its client closed the browser", session.GetPrimaryKeyString());
+            return false;
+        }
+    }
+
     private async Task Disconnect(ISessionGrain session, string connectionId)
     {
         try
@@ -132,6 +147,6 @@ internal sealed partial class CdpGateway(
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,128}$")]
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,128}\\z")]
     private static partial Regex TargetId();
 }

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using UFBrowsers.Api.Gateway.Policy;
+using UFBrowsers.Sessions;
 
 namespace UFBrowsers.Api.Gateway;
 
@@ -9,16 +11,22 @@ namespace UFBrowsers.Api.Gateway;
 /// (masked) go to the browser as they are, the browser's (unmasked) to the client as they are. Only frame headers
 /// are read, so that the gateway still knows where frames begin: to stop a client message larger than
 /// <see cref="GatewayOptions.MaxClientMessageBytes"/>, to see either side's close frame, and to send the client a
-/// close frame of its own, with a code and reason, when the session ends. The browser's frames are cut at read
+/// close frame of its own, with a code and reason, when the session ends. The client's messages are also read (not
+/// parsed) for their method, so that the few commands the <see cref="CdpPolicy"/> names are confined, refused or
+/// answered by the gateway (<see cref="ClientMessageInspector"/>). The browser's frames are cut at read
 /// boundaries (<see cref="ServerFrameSplitter"/>), so every write to the client ends on a frame boundary and that close
 /// can go out at any moment.
 /// </summary>
-internal sealed class CdpRelay(Stream client, BrowserSocket browser, GatewayOptions options)
+/// <param name="downloadsDirectory">The session's downloads directory as the browser sees it; null when it has none.</param>
+/// <param name="closeBrowser">Ends the session because the client closed the browser; false if it could not.</param>
+internal sealed class CdpRelay(Stream client, BrowserSocket browser, GatewayOptions options, string? downloadsDirectory, Func<Task<bool>> closeBrowser)
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
 
     // Room for at least what the browser may have sent along with its handshake response.
     private readonly int _bufferBytes = Math.Max(options.BufferBytes, 2 * BrowserSocket.MaxResponseHeaderBytes);
+
+    private readonly ClientWriter _toClient = new(client);
 
     /// <summary>
     /// Runs until either side goes or <paramref name="closeRequested"/> fires (the session ended, the host stops).
@@ -54,6 +62,8 @@ internal sealed class CdpRelay(Stream client, BrowserSocket browser, GatewayOpti
                 {
                     PumpEndKind.TooBig => CloseCodes.MessageTooBig,
                     PumpEndKind.Invalid => CloseCodes.ProtocolError,
+                    PumpEndKind.PolicyViolation => CloseCodes.PolicyViolation,
+                    PumpEndKind.BrowserClosed => CloseCodes.For(EndReason.BrowserClosed),
                     _ => null,
                 };
             }
@@ -83,15 +93,18 @@ internal sealed class CdpRelay(Stream client, BrowserSocket browser, GatewayOpti
             await stopWrites.CancelAsync();
             await browser.DisposeAsync();
             await Task.WhenAll(toBrowser, toClient);
+            _toClient.Dispose();
         }
     }
 
-    /// <summary>Client to browser: frames pass whole or in the pieces they arrive in; a partial header waits for the rest.</summary>
+    /// <summary>
+    /// Client to browser: frames pass as they are, except commands the <see cref="CdpPolicy"/> names, which the
+    /// <see cref="ClientMessageInspector"/> replaces or answers; a message still arriving is held back until it has.
+    /// </summary>
     private async Task<PumpEnd> PumpToBrowserAsync(CancellationToken stopReading, CancellationToken stopWriting)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(_bufferBytes);
-        var frames = new FrameCursor();
-        var messageBytes = 0L;
+        using var inspector = new ClientMessageInspector(downloadsDirectory, options.MaxClientMessageBytes, buffer.Length);
         var end = 0;
         try
         {
@@ -104,53 +117,54 @@ internal sealed class CdpRelay(Stream client, BrowserSocket browser, GatewayOpti
                 }
 
                 end += read;
-                var position = 0;
-                PumpEnd? stop = null;
-                while (position < end && stop is null)
+                while (true)
                 {
-                    var piece = frames.Next(buffer.AsSpan(position, end - position));
-                    if (piece.Kind == FramePieceKind.NeedMore)
+                    var step = inspector.Inspect(buffer, end);
+                    if (step.Forward > 0)
                     {
-                        break;
+                        await browser.Stream.WriteAsync(buffer.AsMemory(0, step.Forward), stopWriting);
                     }
 
-                    if (piece.Kind == FramePieceKind.Invalid || (piece.Kind != FramePieceKind.Continuation && !piece.Frame.Masked))
+                    if (step.ToBrowser is { Length: > 0 } replacement)
                     {
-                        stop = PumpEnd.Invalid;
-                        break;
+                        await browser.Stream.WriteAsync(replacement, stopWriting);
                     }
 
-                    if (piece.Kind != FramePieceKind.Continuation && !piece.Frame.IsControl)
+                    if (step.ToClient is { Length: > 0 } answer)
                     {
-                        messageBytes = (piece.Frame.Opcode == WebSocketOpcode.Continuation ? messageBytes : 0) + piece.Frame.PayloadLength;
-                        if (messageBytes > options.MaxClientMessageBytes)
+                        await _toClient.WriteAsync(answer, stopWriting);
+                    }
+
+                    if (step.EndSession)
+                    {
+                        if (await closeBrowser())
                         {
-                            stop = PumpEnd.TooBig;
-                            break;
+                            return PumpEnd.BrowserClosed;
                         }
+
+                        // The session could not be ended: the browser closes itself, and the session ends when it goes.
+                        await browser.Stream.WriteAsync(step.Original ?? [], stopWriting);
                     }
 
-                    if (piece.Frame.Opcode == WebSocketOpcode.Close)
+                    switch (step.Stop)
                     {
-                        var (status, reason) = CloseFrame.Read(buffer.AsSpan(position, piece.Length));
-                        stop = new PumpEnd(PumpEndKind.Closed, status, reason);
+                        case InspectorStop.Closed:
+                            return new PumpEnd(PumpEndKind.Closed, step.CloseStatus, step.CloseReason);
+                        case InspectorStop.Invalid:
+                            return PumpEnd.Invalid;
+                        case InspectorStop.TooBig:
+                            return PumpEnd.TooBig;
+                        case InspectorStop.PolicyViolation:
+                            return PumpEnd.PolicyViolation;
                     }
 
-                    position += piece.Length;
+                    buffer.AsSpan(step.Consumed, end - step.Consumed).CopyTo(buffer);
+                    end -= step.Consumed;
+                    if (!step.More)
+                    {
+                        break;
+                    }
                 }
-
-                if (position > 0)
-                {
-                    await browser.Stream.WriteAsync(buffer.AsMemory(0, position), stopWriting);
-                }
-
-                if (stop is not null)
-                {
-                    return stop;
-                }
-
-                buffer.AsSpan(position, end - position).CopyTo(buffer);
-                end -= position;
             }
         }
         catch (Exception ex) when (IsConnectionEnd(ex))
@@ -178,7 +192,7 @@ internal sealed class CdpRelay(Stream client, BrowserSocket browser, GatewayOpti
                 var split = frames.Split(buffer, end);
                 if (split.End > split.Start)
                 {
-                    await client.WriteAsync(buffer.AsMemory(split.Start..split.End), stopWriting);
+                    await _toClient.WriteAsync(buffer.AsMemory(split.Start..split.End), stopWriting);
                 }
 
                 if (split.Stop == ServerFrameSplitStop.Close)
@@ -224,7 +238,7 @@ internal sealed class CdpRelay(Stream client, BrowserSocket browser, GatewayOpti
         try
         {
             await toClient.WaitAsync(timeout.Token);
-            await client.WriteAsync(CloseFrame.ForClient(close), timeout.Token);
+            await _toClient.CloseAsync(CloseFrame.ForClient(close), timeout.Token);
             return true;
         }
         catch (Exception ex) when (IsConnectionEnd(ex))
@@ -260,6 +274,8 @@ internal sealed class CdpRelay(Stream client, BrowserSocket browser, GatewayOpti
         Dropped,
         TooBig,
         Invalid,
+        PolicyViolation,
+        BrowserClosed,
     }
 
     private sealed record PumpEnd(PumpEndKind Kind, WebSocketCloseStatus? Status, string? Description)
@@ -269,5 +285,9 @@ internal sealed class CdpRelay(Stream client, BrowserSocket browser, GatewayOpti
         public static readonly PumpEnd TooBig = new(PumpEndKind.TooBig, null, null);
 
         public static readonly PumpEnd Invalid = new(PumpEndKind.Invalid, null, null);
+
+        public static readonly PumpEnd PolicyViolation = new(PumpEndKind.PolicyViolation, null, null);
+
+        public static readonly PumpEnd BrowserClosed = new(PumpEndKind.BrowserClosed, null, null);
     }
 }

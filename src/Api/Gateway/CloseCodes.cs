@@ -29,6 +29,9 @@ public static class CloseCodes
     /// <summary>The client sent bytes that are not valid WebSocket frames (unmasked, reserved bits, a broken fragment sequence).</summary>
     public static readonly GatewayClose ProtocolError = new(WebSocketCloseStatus.ProtocolError, "protocol_error");
 
+    /// <summary>A command the gateway refuses came in a message too large to hold back; it was stopped before its last byte.</summary>
+    public static readonly GatewayClose PolicyViolation = new(WebSocketCloseStatus.PolicyViolation, "policy_violation");
+
     public static GatewayClose For(EndReason reason) => reason switch
     {
         EndReason.Client => new((WebSocketCloseStatus)EndedByApi, "ended_by_api"),

@@ -85,6 +85,9 @@ public readonly record struct WebSocketFrameHeader(bool Fin, WebSocketOpcode Opc
         return OperationStatus.Done;
     }
 
+    /// <summary>Copies the masking key of this (masked) header, read from <paramref name="frame"/>, the bytes it starts.</summary>
+    public void CopyMaskKey(ReadOnlySpan<byte> frame, Span<byte> key) => frame.Slice(Length - 4, 4).CopyTo(key);
+
     /// <summary>Writes this (unmasked) header to the start of <paramref name="destination"/>, in <see cref="Length"/> bytes.</summary>
     public void Write(Span<byte> destination)
     {

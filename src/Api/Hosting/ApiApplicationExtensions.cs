@@ -14,6 +14,7 @@ public static class ApiApplicationExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestBodyLimit>();
         app.UseCustomerConsole();
         app.UseWebSockets();
         app.UseAuthentication();

@@ -3,13 +3,14 @@ using System.Net.Sockets;
 using Orleans.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using UFBrowsers.Api.Problems;
 
 namespace UFBrowsers.Api.Hosting;
 
 /// <summary>
 /// Turns exceptions into problem details: unreadable input is 400 (415 for a charset that is not JSON's), a dependency that fails (a silo,
-/// storage) is 503 with Retry-After, anything else 500. Only the 400 repeats the exception's message,
-/// which there names the parameter that could not be read; the others may carry internal details.
+/// storage) is 503 with Retry-After, anything else 500. No exception's own message reaches the client: a 400 names the
+/// parameter or JSON path that could not be read (<see cref="BadRequestDetail"/>), never a .NET type.
 /// </summary>
 internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
@@ -17,7 +18,11 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
     {
         var (status, code, title, detail) = exception switch
         {
-            BadHttpRequestException bad => (bad.StatusCode, "invalid_request", "Bad request", bad.Message),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "body_too_large",
+                "Payload too large", "The request body is larger than this endpoint accepts."),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => (StatusCodes.Status415UnsupportedMediaType,
+                "unsupported_media_type", "Unsupported media type", "The request body must be JSON (Content-Type: application/json)."),
+            BadHttpRequestException bad => (bad.StatusCode, "invalid_request", "Bad request", BadRequestDetail.For(bad)),
             // ASP.NET Core's JSON body reader throws this (not a BadHttpRequestException) for a charset it cannot decode, e.g. utf-7.
             InvalidOperationException when exception.TargetSite?.DeclaringType == typeof(HttpRequestJsonExtensions) =>
                 (StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Unsupported media type", "The request body must be JSON in UTF-8."),

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using UFBrowsers.Api.Authentication;
 using UFBrowsers.Api.Health;
 using UFBrowsers.Api.Observability;
+using UFBrowsers.Api.Problems;
 using UFBrowsers.Api.OpenApi;
 using UFBrowsers.Silo.Payments;
 using UFBrowsers.Api.Gateway;
@@ -37,7 +38,8 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<CdpDiscovery>();
         services.AddSingleton<QueuedStart>();
         services.AddHttpClient(CdpDiscovery.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(5));
-        services.AddProblemDetails();
+        services.AddValidation();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemCodes.Complete);
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddUFBrowsersHealthChecks(configuration);
         services.AddUFBrowsersMetrics();

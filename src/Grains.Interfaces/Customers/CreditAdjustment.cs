@@ -4,7 +4,8 @@ namespace UFBrowsers.Customers;
 [GenerateSerializer, Immutable, Alias("ufb.CreditAdjustment")]
 public sealed record CreditAdjustment(
     [property: Id(0)] LedgerEntry? Entry,
-    [property: Id(1)] string? Error)
+    [property: Id(1)] string? Error,
+    [property: Id(2)] bool AmountTooLarge = false)
 {
     public bool Applied => Entry is not null;
 }

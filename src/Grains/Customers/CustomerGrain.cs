@@ -110,6 +110,11 @@ public sealed class CustomerGrain(
             return new CreditAdjustment(null, "An adjustment needs a non-zero amount and a reason.");
         }
 
+        if (CreditLimits.Exceeds(_balance, amount))
+        {
+            return new CreditAdjustment(null, $"The amount is too large: a balance holds at most {CreditLimits.MaxBalance:N0} credits.", AmountTooLarge: true);
+        }
+
         if (_balance + amount < 0)
         {
             return new CreditAdjustment(null, $"The adjustment would take the balance ({_balance}) below zero.");

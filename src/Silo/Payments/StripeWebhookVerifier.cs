@@ -19,21 +19,32 @@ public sealed class StripeWebhookVerifier(IOptions<StripeOptions> options, ILogg
             return new StripeWebhookVerification(null, "The request has no Stripe-Signature header.");
         }
 
-        Event stripeEvent;
         try
         {
-            // The API version is checked below rather than here: a mismatch is a configuration problem to report,
-            // and refusing the event would only make Stripe retry it for days.
-            stripeEvent = EventUtility.ConstructEvent(body, signatureHeader, options.Value.WebhookSecret, options.Value.WebhookToleranceSeconds,
-                throwOnApiVersionMismatch: false);
+            EventUtility.ValidateSignature(body, signatureHeader, options.Value.WebhookSecret, options.Value.WebhookToleranceSeconds);
         }
         catch (StripeException ex)
         {
             return new StripeWebhookVerification(null, ex.Message);
         }
-        catch (Exception ex) when (ex is Newtonsoft.Json.JsonException or FormatException or ArgumentException)
+
+        // Signed by Stripe's secret, so the sender holds it; what it signed may still not be an event this build can read.
+        // The API version is checked below rather than here: a mismatch is a configuration problem to report,
+        // and refusing the event would only make Stripe retry it for days.
+        Event stripeEvent;
+        try
         {
-            return new StripeWebhookVerification(null, "The signed body is not a Stripe event.");
+            stripeEvent = EventUtility.ParseEvent(body, throwOnApiVersionMismatch: false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning("A signed Stripe webhook body could not be read as an event: {ExceptionType}", ex.GetType().Name);
+            return StripeWebhookVerification.Malformed("The signed body is not a Stripe event this service can read.");
+        }
+
+        if (StripeEventShape.Problem(stripeEvent) is { } problem)
+        {
+            return StripeWebhookVerification.Malformed(problem);
         }
 
         if (!EventUtility.IsCompatibleApiVersion(stripeEvent.ApiVersion))

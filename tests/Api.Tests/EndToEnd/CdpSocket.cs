@@ -24,6 +24,13 @@ internal sealed class CdpSocket(WebSocket socket) : IAsyncDisposable
     /// <summary>Sends a command and returns its <c>result</c>, skipping events.</summary>
     public async Task<JsonNode> Send(string method, object? parameters = null, string? sessionId = null)
     {
+        var answer = await Call(method, parameters, sessionId);
+        return answer["result"] ?? throw new InvalidOperationException(answer.ToJsonString());
+    }
+
+    /// <summary>Sends a command and returns the whole answer to it (<c>result</c> or <c>error</c>), skipping events.</summary>
+    public async Task<JsonNode> Call(string method, object? parameters = null, string? sessionId = null)
+    {
         var id = Interlocked.Increment(ref _nextId);
         var command = new JsonObject { ["id"] = id, ["method"] = method, ["params"] = parameters is null ? new JsonObject() : JsonSerializer.SerializeToNode(parameters) };
         if (sessionId is not null)
@@ -37,7 +44,7 @@ internal sealed class CdpSocket(WebSocket socket) : IAsyncDisposable
             var message = await Receive() ?? throw new InvalidOperationException($"closed: {_socket.CloseStatus} {_socket.CloseStatusDescription}");
             if (message["id"]?.GetValue<int>() == id)
             {
-                return message["result"] ?? throw new InvalidOperationException(message.ToJsonString());
+                return message;
             }
         }
     }

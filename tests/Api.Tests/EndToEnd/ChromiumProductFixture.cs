@@ -26,6 +26,9 @@ public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAs
     private readonly string _podsDirectory = Path.Combine(Path.GetTempPath(), "ufb-e2e-pods-" + Guid.NewGuid().ToString("N")[..8]);
     private ExternalNetwork? _site;
 
+    /// <summary>What the test site's <c>/download</c> serves as an attachment (<c>report.txt</c>).</summary>
+    public const string DownloadContent = "quarterly numbers, for the session's downloads directory only";
+
     public string SiteUrl { get; private set; } = "";
 
     public string PodsDirectory => _podsDirectory;
@@ -74,6 +77,11 @@ public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAs
             {
                 response.Cookies.Append("tenant_secret", "first-tenant");
                 return Results.Content("<html><body>cookie set</body></html>", "text/html");
+            });
+            site.MapGet("/download", (HttpResponse response) =>
+            {
+                response.Headers.ContentDisposition = "attachment; filename=\"report.txt\"";
+                return Results.Text(DownloadContent, "application/octet-stream");
             });
         });
         SiteUrl = _site.PublicUrl;
