@@ -4,7 +4,10 @@ using UFBrowsers.Pods;
 
 namespace UFBrowsers.TestSupport;
 
-/// <summary>Instant pods that record what happened to them; can be told to fail a pool's next creations.</summary>
+/// <summary>
+/// Instant pods that record what happened to them; can be told to fail a pool's next creations, or to lose a pod
+/// without a word (as a browser goes when the process that ran it is killed).
+/// </summary>
 public sealed class FakePodProvider : IPodProvider
 {
     private readonly ConcurrentDictionary<string, int> _failuresToInject = new();
@@ -17,6 +20,12 @@ public sealed class FakePodProvider : IPodProvider
     public void FailNextCreations(string nodePool, int count) => _failuresToInject[nodePool] = count;
 
     public ConcurrentDictionary<string, PodAssignment> Assignments { get; } = new();
+
+    /// <summary>When set, listings fail as a provider that cannot tell (an unreachable Kubernetes API) does.</summary>
+    public volatile bool FailListings;
+
+    /// <summary>The pod disappears: no report, no deletion; only listings notice.</summary>
+    public bool Lose(string podId) => Live.TryRemove(podId, out _);
 
     public Task<PodLease> CreateAsync(string nodePool, CancellationToken cancellationToken, PodAssignment? assignment = null)
     {
@@ -53,5 +62,18 @@ public sealed class FakePodProvider : IPodProvider
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<LivePod>> ListAliveAsync(string nodePool, CancellationToken cancellationToken)
+    {
+        if (FailListings)
+        {
+            throw new InvalidOperationException("injected listing failure");
+        }
+
+        IReadOnlyList<LivePod> alive = Live.Values.Where(pod => pod.NodePool == nodePool)
+            .Select(pod => new LivePod(pod.PodId, Assignments.TryGetValue(pod.PodId, out var assignment) ? assignment.SessionId : null))
+            .ToList();
+        return Task.FromResult(alive);
     }
 }

@@ -21,7 +21,7 @@ namespace UFBrowsers.Silo.Pods.LocalChromium;
 /// re-parented and keep running. The next provider's <see cref="StartAsync"/> finds their directories, kills every process whose
 /// command line names the pod's profile directory, and deletes the directories.
 /// </remarks>
-public sealed class LocalChromiumPodProvider : IPodProvider, IHostedService, IAsyncDisposable
+public sealed partial class LocalChromiumPodProvider : IPodProvider, IHostedService, IAsyncDisposable
 {
     private const string PodIdPrefix = "chromium-";
 
