@@ -79,6 +79,53 @@ public sealed class SessionRecordTests(PostgresServer server)
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task A_session_record_keeps_the_attempt_its_hold_belongs_to(string kind)
+    {
+        var (store, customer) = await NewStore(kind, grant: 10);
+        await store.OpenSessionAsync(customer, "s1", 1, Entry(2, LedgerEntryKind.Hold, -1, 9, "s1", "s1:hold:1"));
+        await store.CancelSessionAsync(customer, "s1", Entry(3, LedgerEntryKind.Refund, 1, 10, "s1", "s1:refund:1"));
+
+        var replayed = await store.OpenSessionAsync(customer, "s1", 1, Entry(4, LedgerEntryKind.Hold, -1, 9, "s1", "s1:hold:1"));
+        var second = await store.OpenSessionAsync(customer, "s1", 2, Entry(4, LedgerEntryKind.Hold, -1, 9, "s1", "s1:hold:2"));
+
+        // A spent hold replays its entry and opens no record; the next attempt does.
+        Assert.False(replayed.Created);
+        Assert.True(second.Created);
+        Assert.Equal(new Dictionary<string, ActiveSession> { ["s1"] = new(1, 2) }, await store.ActiveSessionsAsync(customer));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Appending_several_entries_writes_all_or_none(string kind)
+    {
+        var (store, customer) = await NewStore(kind, grant: 10);
+
+        var written = await store.AppendAllAsync(customer,
+            [Entry(2, LedgerEntryKind.Adjustment, -10, 0, null, "p1:expire"), Entry(3, LedgerEntryKind.Grant, 50, 50, null, "p1:grant")]);
+        var again = await store.AppendAllAsync(customer,
+            [Entry(4, LedgerEntryKind.Adjustment, -50, 0, null, "p2:expire"), Entry(5, LedgerEntryKind.Grant, 50, 50, null, "p1:grant")]);
+
+        Assert.True(written);
+        Assert.False(again);
+        Assert.Equal((3L, 50L), ((await store.TotalsAsync(customer)).Entries, (await store.TotalsAsync(customer)).Sum));
+        Assert.Null(await store.FindAsync(customer, "p2:expire"));
+    }
+
+    [Fact]
+    public async Task Appending_several_entries_in_postgres_is_one_statement_that_a_failing_row_undoes_whole()
+    {
+        var (store, customer) = await NewStore("postgres", grant: 10);
+
+        // The second row breaks the ledger's check constraint (entry ids are positive): the first must not stay either.
+        await Assert.ThrowsAnyAsync<PostgresException>(() => store.AppendAllAsync(customer,
+            [Entry(2, LedgerEntryKind.Adjustment, -10, 0, null, "p1:expire"), Entry(0, LedgerEntryKind.Grant, 50, 50, null, "p1:grant")]));
+
+        Assert.Null(await store.FindAsync(customer, "p1:expire"));
+        Assert.Equal(1, (await store.TotalsAsync(customer)).Entries);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task A_hold_that_cannot_be_written_leaves_no_record(string kind)
     {
         var (store, customer) = await NewStore(kind, grant: 10);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using UFBrowsers.Grains.Pods;
 using UFBrowsers.Pods;
+using UFBrowsers.TestSupport.Faults;
 
 namespace UFBrowsers.TestSupport;
 
@@ -24,11 +25,18 @@ public sealed class FakePodProvider : IPodProvider
     /// <summary>When set, listings fail as a provider that cannot tell (an unreachable Kubernetes API) does.</summary>
     public volatile bool FailListings;
 
+    /// <summary>Faults at pod steps (create, assign, delete). A held creation ignores cancellation, as the worst provider would.</summary>
+    public FaultPlan Faults { get; set; } = new();
+
+    /// <summary>The name faults report as where they fired (a silo's, when each silo has its own provider).</summary>
+    public string Site { get; set; } = "pods";
+
     /// <summary>The pod disappears: no report, no deletion; only listings notice.</summary>
     public bool Lose(string podId) => Live.TryRemove(podId, out _);
 
-    public Task<PodLease> CreateAsync(string nodePool, CancellationToken cancellationToken, PodAssignment? assignment = null)
+    public async Task<PodLease> CreateAsync(string nodePool, CancellationToken cancellationToken, PodAssignment? assignment = null)
     {
+        await Faults.BeforeAsync(FaultSteps.PodCreate, nodePool, Site);
         while (_failuresToInject.TryGetValue(nodePool, out var left) && left > 0)
         {
             if (_failuresToInject.TryUpdate(nodePool, left - 1, left))
@@ -45,23 +53,23 @@ public sealed class FakePodProvider : IPodProvider
             Assignments[id] = assignment;
         }
 
-        return Task.FromResult(pod);
+        await Faults.AfterAsync(FaultSteps.PodCreate, nodePool, Site);
+        return pod;
     }
 
-    public Task AssignAsync(PodLease pod, PodAssignment assignment, CancellationToken cancellationToken)
+    public async Task AssignAsync(PodLease pod, PodAssignment assignment, CancellationToken cancellationToken)
     {
         Assignments[pod.PodId] = assignment;
-        return Task.CompletedTask;
+        await Faults.AfterAsync(FaultSteps.PodAssign, assignment.SessionId, Site);
     }
 
-    public Task DeleteAsync(PodLease pod, CancellationToken cancellationToken)
+    public async Task DeleteAsync(PodLease pod, CancellationToken cancellationToken)
     {
+        await Faults.BeforeAsync(FaultSteps.PodDelete, pod.PodId, Site);
         if (Live.TryRemove(pod.PodId, out _))
         {
             Deleted.Add(pod.PodId);
         }
-
-        return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<LivePod>> ListAliveAsync(string nodePool, CancellationToken cancellationToken)
