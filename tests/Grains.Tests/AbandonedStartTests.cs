@@ -2,6 +2,7 @@ using Orleans.Core.Internal;
 using UFBrowsers.Customers;
 using UFBrowsers.Grains.Tests.Infrastructure;
 using UFBrowsers.Sessions;
+using UFBrowsers.TestSupport;
 using UFBrowsers.TestSupport.Faults;
 
 namespace UFBrowsers.Grains.Tests;

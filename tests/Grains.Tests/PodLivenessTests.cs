@@ -4,6 +4,7 @@ using UFBrowsers.Grains.Pods;
 using UFBrowsers.Grains.Tests.Infrastructure;
 using UFBrowsers.Pods;
 using UFBrowsers.Sessions;
+using UFBrowsers.TestSupport;
 using UFBrowsers.TestSupport.Faults;
 
 namespace UFBrowsers.Grains.Tests;

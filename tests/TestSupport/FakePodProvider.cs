@@ -18,6 +18,11 @@ public sealed class FakePodProvider : IPodProvider
 
     public ConcurrentBag<string> Deleted { get; } = [];
 
+    /// <summary>When each pod was made and when it stopped living (deleted, lost, or killed with its silo), by <see cref="Clock"/>.</summary>
+    public ConcurrentDictionary<string, (DateTimeOffset Created, DateTimeOffset? Ended)> Lifetimes { get; } = new();
+
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
     public void FailNextCreations(string nodePool, int count) => _failuresToInject[nodePool] = count;
 
     public ConcurrentDictionary<string, PodAssignment> Assignments { get; } = new();
@@ -32,7 +37,20 @@ public sealed class FakePodProvider : IPodProvider
     public string Site { get; set; } = "pods";
 
     /// <summary>The pod disappears: no report, no deletion; only listings notice.</summary>
-    public bool Lose(string podId) => Live.TryRemove(podId, out _);
+    public bool Lose(string podId)
+    {
+        MarkEnded(podId);
+        return Live.TryRemove(podId, out _);
+    }
+
+    /// <summary>Every live pod dies at once, as the browsers of a local provider die with their silo's process.</summary>
+    public void LoseAll()
+    {
+        foreach (var podId in Live.Keys)
+        {
+            Lose(podId);
+        }
+    }
 
     public async Task<PodLease> CreateAsync(string nodePool, CancellationToken cancellationToken, PodAssignment? assignment = null)
     {
@@ -48,6 +66,7 @@ public sealed class FakePodProvider : IPodProvider
         var id = $"fake-{nodePool}-{Interlocked.Increment(ref _sequence)}";
         var pod = new PodLease(id, nodePool, $"ws://127.0.0.1:9/devtools/browser/{id}", "http://127.0.0.1:9");
         Live[id] = pod;
+        Lifetimes[id] = (Clock.GetUtcNow(), null);
         if (assignment is not null)
         {
             Assignments[id] = assignment;
@@ -68,7 +87,16 @@ public sealed class FakePodProvider : IPodProvider
         await Faults.BeforeAsync(FaultSteps.PodDelete, pod.PodId, Site);
         if (Live.TryRemove(pod.PodId, out _))
         {
+            MarkEnded(pod.PodId);
             Deleted.Add(pod.PodId);
+        }
+    }
+
+    private void MarkEnded(string podId)
+    {
+        if (Lifetimes.TryGetValue(podId, out var lifetime) && lifetime.Ended is null)
+        {
+            Lifetimes[podId] = lifetime with { Ended = Clock.GetUtcNow() };
         }
     }
 
