@@ -188,6 +188,7 @@ public sealed class SessionGrain(
             // its start (its silo died or its refund failed after the hold). No start runs now (the grain is not reentrant).
             var balance = await GrainFactory.For<ICustomerGrain>(customerId).CancelAdmission(SessionId);
             metrics.CreditsRefunded(SessionBilling.HoldCredits);
+            SlotFreed(customerId);
             logger.LogWarning("Session {SessionId} of {CustomerId} held a credit without starting; refunded (balance {Balance})", SessionId, customerId, balance);
             return;
         }
@@ -561,11 +562,11 @@ public sealed class SessionGrain(
         _observers = null;
     }
 
-    private void SlotFreed()
+    private void SlotFreed(string? customerId = null)
     {
         try
         {
-            GrainFactory.For<ISessionQueueGrain>(S.Request!.CustomerId).SlotFreed();
+            GrainFactory.For<ISessionQueueGrain>(customerId ?? S.Request!.CustomerId).SlotFreed();
         }
         catch (Exception ex)
         {
