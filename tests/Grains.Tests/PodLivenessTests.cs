@@ -61,6 +61,20 @@ public sealed class PodLivenessTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_death_reported_long_after_the_last_sighting_bills_no_further_than_one_check_past_it()
+    {
+        var (customer, session, view) = await Start();
+        fixture.Time.Advance(TimeSpan.FromMinutes(10));
+
+        await Grains.GetGrain<IPodPoolGrain>(view.NodePool).ReportPodLost(PodIdOf(view));
+
+        var ended = (await session.Get())!;
+        Assert.Equal((SessionStatus.Ended, EndReason.PodFailed, 1L), (ended.Status, ended.EndReason, ended.CreditsCharged));
+        Assert.Equal(view.CreatedAt.AddSeconds(30), ended.EndedAt);
+        Assert.Equal((9L, 0), await BalanceAndInUse(customer));
+    }
+
+    [Fact]
     public async Task While_the_pool_cannot_tell_whether_the_pod_lives_no_minute_is_paid_and_the_session_is_not_ended()
     {
         var (customer, session, _) = await Start();

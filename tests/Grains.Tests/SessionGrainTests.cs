@@ -385,7 +385,9 @@ public sealed class SessionGrainTests(ClusterFixture fixture)
     {
         var customer = await TestCustomers.Active(Grains, credits: 10);
         var (session, result) = await Start(customer);
-        fixture.Time.Advance(TimeSpan.FromSeconds(70));
+        fixture.Time.Advance(TimeSpan.FromSeconds(61));
+        await session.Meter();
+        fixture.Time.Advance(TimeSpan.FromSeconds(9));
 
         await Grains.GetGrain<IPodPoolGrain>(result.Session!.NodePool).ReportPodLost(PodIdOf(result.Session));
 

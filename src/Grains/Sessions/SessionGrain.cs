@@ -279,7 +279,9 @@ public sealed class SessionGrain(
     {
         if (S.Status == SessionStatus.Active && S.Pod?.PodId == podId)
         {
-            await End(EndReason.PodFailed);
+            // A provider that watches its browsers reports a death as it happens; one that finds it late (a periodic
+            // reconciler) must not bill past the last sighting by more than the check that would have found it.
+            await EndAt(EndReason.PodFailed, KnownAliveUntil(clock.GetUtcNow(), PodLiveness.Unknown));
         }
     }
 
