@@ -15,9 +15,10 @@ namespace UFBrowsers.Grains.Customers;
 /// writer and caches the balance, the last entry id and the active sessions with what each has paid, reloaded on
 /// activation. Every change is appended under an idempotency key, so a retry after a crash finds its entry already
 /// there. The grain's own state holds only the profile (name, plan, subscription), written when that changes.
-/// While it has active sessions it keeps a reminder that meters each of them every minute: that is what wakes a
-/// session again, on another silo, when the silo it ran on dies. One reminder per customer rather than per session,
-/// unregistered by the first tick that finds no session, so a busy customer's sessions cost no reminder writes.
+/// While it holds a hold for any session it keeps a reminder that ticks each of them every period (a minute by default):
+/// that is what wakes a session again, on another silo, when the silo it ran on dies, and what refunds the hold of a start
+/// that never saved. One reminder per customer rather than per session, unregistered by the first tick that finds no
+/// session, so a busy customer's sessions cost no reminder writes.
 /// </summary>
 public sealed class CustomerGrain(
     [PersistentState("customer", StorageNames.Grains)] IPersistentState<CustomerState> state,

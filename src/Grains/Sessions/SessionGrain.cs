@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using UFBrowsers.Customers;
 using UFBrowsers.Events;
-using UFBrowsers.Gateways;
 using UFBrowsers.Grains.Billing;
 using UFBrowsers.Grains.Customers;
 using UFBrowsers.Grains.Pods;
@@ -47,8 +46,8 @@ public sealed class SessionGrain(
     /// <remarks>Created by the first connection: most of a silo's sessions at any moment have none yet.</remarks>
     private Dictionary<string, ISessionObserver>? _observers;
 
-    /// <summary>Until when each gateway of a connection is known to run; its lease is asked again only after that.</summary>
-    private Dictionary<string, DateTimeOffset>? _gatewaysAliveUntil;
+    /// <summary>The leases of the gateways this session's clients are connected through; made by the first check with connections.</summary>
+    private GatewayLeases? _gateways;
 
     private SessionState S => state.State;
 
@@ -468,50 +467,26 @@ public sealed class SessionGrain(
             return false;
         }
 
-        var changed = false;
-        foreach (var gatewayId in S.Connections.Select(c => c.GatewayId).Distinct(StringComparer.Ordinal).ToList())
+        var expired = await (_gateways ??= new GatewayLeases(GrainFactory, logger)).ExpiredAsync(S.Connections.Select(c => c.GatewayId), now);
+        foreach (var (gatewayId, lease) in expired)
         {
-            if (_gatewaysAliveUntil?.GetValueOrDefault(gatewayId) is { } until && now < until)
-            {
-                continue;
-            }
-
-            GatewayLease lease;
-            try
-            {
-                lease = await GrainFactory.For<IGatewayLeaseGrain>(gatewayId).Get();
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Session {SessionId} could not read the lease of gateway {GatewayId}", SessionId, gatewayId);
-                continue;
-            }
-
-            if (lease.Alive)
-            {
-                (_gatewaysAliveUntil ??= new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal))[gatewayId] = lease.ExpiresAt;
-                continue;
-            }
-
-            _gatewaysAliveUntil?.Remove(gatewayId);
             foreach (var connection in S.Connections.Where(c => c.GatewayId == gatewayId).ToList())
             {
-                var lastSeen = Max(connection.ConnectedAt, lease.LastRenewedAt ?? connection.ConnectedAt);
+                var lastSeen = Min(Max(connection.ConnectedAt, lease.LastRenewedAt ?? connection.ConnectedAt), now);
                 S.Connections.Remove(connection);
                 _observers?.Remove(connection.ConnectionId);
                 if (S.Connections.Count == 0)
                 {
-                    S.IdleSince = Min(lastSeen, now);
+                    S.IdleSince = lastSeen;
                 }
 
-                Record(new SessionEvent(SessionEventType.Disconnected, Min(lastSeen, now), connection.ConnectionId, S.Connections.Count));
+                Record(new SessionEvent(SessionEventType.Disconnected, lastSeen, connection.ConnectionId, S.Connections.Count));
             }
 
             logger.LogWarning("Session {SessionId}: gateway {GatewayId} stopped renewing its lease; its connections are gone", SessionId, gatewayId);
-            changed = true;
         }
 
-        return changed;
+        return expired.Count > 0;
     }
 
     private void RecordSettlement(long moved)
