@@ -134,10 +134,13 @@ internal sealed partial class CdpGateway(
         }
     }
 
-    /// <summary>Retries a lost disconnect for as long as this process lives; should it die first, its lease ends the connection.</summary>
+    /// <summary>
+    /// Retries a lost disconnect for as long as a session can last (an hour at most, then its deadline has ended it);
+    /// should this process die first, its lease ends the connection.
+    /// </summary>
     private async Task DisconnectLater(ISessionGrain session, string connectionId)
     {
-        for (var attempt = 1; ; attempt++)
+        for (var attempt = 1; attempt <= 120; attempt++)
         {
             await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 2 * attempt)));
             try
@@ -150,6 +153,8 @@ internal sealed partial class CdpGateway(
                 logger.LogDebug(ex, "Gateway could not tell session {SessionId} that connection {ConnectionId} closed (attempt {Attempt})", session.GetPrimaryKeyString(), connectionId, attempt);
             }
         }
+
+        logger.LogWarning("Gateway gave up telling session {SessionId} that connection {ConnectionId} closed", session.GetPrimaryKeyString(), connectionId);
     }
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,128}$")]

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Orleans.Configuration;
 using Orleans.Storage;
 using Orleans.TestingHost;
@@ -109,6 +110,8 @@ public sealed class CrashCluster : IAsyncDisposable
     {
         Faults.Clear();
         await Cluster.DisposeAsync();
+        // A killed silo never closes its connection pools; in this process they would hold the shared server's connections.
+        NpgsqlConnection.ClearAllPools();
     }
 
     private sealed class SiloConfigurator : ISiloConfigurator
