@@ -43,6 +43,8 @@ internal sealed class FlakyPodProvider(FakePodProvider pods, IPodLossReporter lo
 
     public Task DeleteAsync(PodLease pod, CancellationToken cancellationToken) => pods.DeleteAsync(pod, cancellationToken);
 
+    public Task<IReadOnlyList<LivePod>> ListAliveAsync(string nodePool, CancellationToken cancellationToken) => pods.ListAliveAsync(nodePool, cancellationToken);
+
     private void MaybeKill(PodLease pod, PodAssignment assignment)
     {
         if (Random.Shared.NextDouble() >= killShare)

@@ -18,7 +18,7 @@ internal static class FlakyPodsDrill
     {
         var pods = new FakePodProvider();
         FlakyPodProvider? flaky = null;
-        await using var host = await BenchApiHost.StartAsync(BenchSettings.ForSilo("Memory", warmTarget: 0),
+        await using var host = await BenchApiHost.StartAsync(DrillSettings.ForSilo("Memory", warmTarget: 0),
             sp => flaky = new FlakyPodProvider(pods, sp.GetRequiredService<IPodLossReporter>(), failShare: 0.20, killShare: 0.05));
         var (customers, keys) = await ApiDrillSetup.CustomersAsync(host, 32);
         using var http = host.NewClient();
@@ -27,7 +27,7 @@ internal static class FlakyPodsDrill
         var duration = TimeSpan.FromSeconds(Math.Min(options.Seconds, 20));
         await traffic.RunAsync(duration);
         Console.WriteLine($"[{Name}] traffic for {duration.TotalSeconds:F0} s: {traffic.Counts}; {client.ServiceUnavailable} answers 503, {client.ServerErrors} other 5xx");
-        await Task.Delay(TimeSpan.FromSeconds(SessionTraffic.TimeoutSeconds + 2));
+        await Task.Delay(DrillSettings.RecoveryWait);
 
         var killed = flaky!.Killed;
         var podFailed = 0;

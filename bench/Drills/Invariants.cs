@@ -7,7 +7,8 @@ namespace UFBrowsers.Bench.Drills;
 
 /// <summary>
 /// The checks after every drill, one summary line each: ledgers agree, balances are grants minus the sessions'
-/// charges, no session outlives its deadline, and no live pod is without a session.
+/// charges, every hold became a session or was refunded, no session outlives its deadline or its browser, no session is
+/// charged more than the minutes its browser was alive plus one, and no live pod is without a session.
 /// </summary>
 internal static class Invariants
 {
@@ -25,6 +26,8 @@ internal static class Invariants
         var views = new Dictionary<string, SessionView?>(StringComparer.Ordinal);
         var mismatchedLedgers = 0;
         var mismatchedCharges = 0;
+        var unrefundedHolds = new List<string>();
+        var holdsRefunded = 0;
         long charged = 0;
         foreach (var customer in customers)
         {
@@ -54,6 +57,21 @@ internal static class Invariants
                 views[id] = view;
             }
 
+            // Every session's entries add up to what it was charged; one that never started, to nothing (its hold refunded).
+            var paidBySession = await PaidBySession(grain);
+            foreach (var (id, view) in customerViews)
+            {
+                var paid = paidBySession.GetValueOrDefault(id);
+                if (paid != (view?.CreditsCharged ?? 0))
+                {
+                    unrefundedHolds.Add($"{id} ({view?.Status.ToString() ?? "never started"}): entries {-paid}, charged {view?.CreditsCharged ?? 0}");
+                }
+                else if (view is null && paidBySession.ContainsKey(id))
+                {
+                    holdsRefunded++;
+                }
+            }
+
             if (audit.BalanceInGrain != customer.Granted - customerCharged)
             {
                 mismatchedCharges++;
@@ -66,6 +84,13 @@ internal static class Invariants
         ok &= Report(drill, "charges", mismatchedCharges == 0,
             $"{customers.Count} customers, {customers.Count - mismatchedCharges} with balance == grants - charges of their {views.Count} sessions " +
             $"({charged} credits charged), {mismatchedCharges} mismatches");
+        foreach (var line in unrefundedHolds.Take(5))
+        {
+            Console.WriteLine($"[{drill}]   {line}");
+        }
+
+        ok &= Report(drill, "holds", unrefundedHolds.Count == 0,
+            $"{views.Count} sessions: every one's ledger entries == its charge ({holdsRefunded} holds of starts that never finished, refunded), {unrefundedHolds.Count} mismatches");
 
         var now = DateTimeOffset.UtcNow;
         var started = views.Values.OfType<SessionView>().ToList();
@@ -77,8 +102,73 @@ internal static class Invariants
             $"{views.Count} sessions: {views.Count - started.Count} never started, {active} active, {started.Count - active} ended ({byReason}); " +
             $"{overdue.Count} active past their deadline");
 
+        ok &= CheckBrowserLives(drill, started, livePods, now);
         ok &= await CheckPodsAsync(drill, grains, views, livePods);
         return ok;
+    }
+
+    /// <summary>
+    /// Every session is charged no more than the minutes its browser was alive (from the session's start until the pod was
+    /// deleted, lost or killed with its silo) plus one, and no active session is without a live browser.
+    /// </summary>
+    private static bool CheckBrowserLives(string drill, IReadOnlyList<SessionView> started, IReadOnlyList<FakePodProvider> providers, DateTimeOffset now)
+    {
+        var overcharged = new List<string>();
+        var activeWithoutBrowser = new List<string>();
+        var worst = 0.0;
+        foreach (var view in started)
+        {
+            var podId = view.ConnectUrl?.Split('/')[^1];
+            var lifetime = providers.Select(p => podId is not null && p.Lifetimes.TryGetValue(podId, out var l) ? l : ((DateTimeOffset, DateTimeOffset?)?)null)
+                .FirstOrDefault(l => l is not null);
+            if (lifetime is not { } life)
+            {
+                continue;
+            }
+
+            var alive = ((life.Item2 ?? now) - view.CreatedAt).TotalMinutes;
+            worst = Math.Max(worst, view.CreditsCharged - Math.Max(0, alive));
+            if (view.CreditsCharged > Math.Max(0, alive) + 1)
+            {
+                overcharged.Add($"{view.Id}: charged {view.CreditsCharged} for a browser alive {Math.Max(0, alive):F2} min ({view.EndReason})");
+            }
+
+            if (view.Status == SessionStatus.Active && life.Item2 is not null)
+            {
+                activeWithoutBrowser.Add($"{view.Id}: active, its browser gone since {life.Item2:O}");
+            }
+        }
+
+        foreach (var line in overcharged.Concat(activeWithoutBrowser).Take(5))
+        {
+            Console.WriteLine($"[{drill}]   {line}");
+        }
+
+        return Report(drill, "browser life", overcharged.Count == 0 && activeWithoutBrowser.Count == 0,
+            $"{started.Count} sessions: {overcharged.Count} charged more than the minutes their browser was alive + 1 (largest excess {worst:F2} credits over alive minutes), " +
+            $"{activeWithoutBrowser.Count} active without a live browser");
+    }
+
+    private static async Task<Dictionary<string, long>> PaidBySession(ICustomerGrain customer)
+    {
+        var paid = new Dictionary<string, long>(StringComparer.Ordinal);
+        long? before = null;
+        do
+        {
+            var page = await customer.GetLedger(1000, before);
+            foreach (var entry in page.Entries)
+            {
+                if (entry.SessionId is { } id)
+                {
+                    paid[id] = paid.GetValueOrDefault(id) - entry.Amount;
+                }
+            }
+
+            before = page.NextBefore;
+        }
+        while (before is not null);
+
+        return paid;
     }
 
     private static async Task<bool> CheckPodsAsync(

@@ -60,7 +60,7 @@ internal static class MalformedRequestsDrill
     public static async Task<bool> RunAsync(DrillOptions options)
     {
         var pods = new FakePodProvider();
-        await using var host = await BenchApiHost.StartAsync(BenchSettings.ForSilo("Memory", warmTarget: 2), _ => pods);
+        await using var host = await BenchApiHost.StartAsync(DrillSettings.ForSilo("Memory", warmTarget: 2), _ => pods);
         var (customers, keys) = await ApiDrillSetup.CustomersAsync(host, 2);
         var caller = customers[0];
         var other = customers[1];

@@ -20,7 +20,7 @@ internal static class PostgresOutageDrill
         try
         {
             var pods = new FakePodProvider();
-            await using var host = await BenchApiHost.StartAsync(BenchSettings.ForSilo("Postgres", postgres.ConnectionString, warmTarget: 8), _ => pods);
+            await using var host = await BenchApiHost.StartAsync(DrillSettings.ForSilo("Postgres", postgres.ConnectionString, warmTarget: 8), _ => pods);
             var (customers, keys) = await ApiDrillSetup.CustomersAsync(host, 32);
             using var http = host.NewClient();
             var client = new HttpSessionClient(http, keys);
@@ -41,7 +41,7 @@ internal static class PostgresOutageDrill
             var startedAfter = Interlocked.Read(ref traffic.Counts.Started) - startedAtRestart;
             Console.WriteLine($"[{Name}] traffic: {traffic.Counts}; {client.ServiceUnavailable} answers 503, {client.ServerErrors} other 5xx");
 
-            await Task.Delay(TimeSpan.FromSeconds(SessionTraffic.TimeoutSeconds + 2));
+            await Task.Delay(DrillSettings.RecoveryWait);
             var ok = Invariants.Report(Name, "resumed", startedAfter > 0,
                 $"{startedAfter} sessions started in the {After.TotalSeconds:F0} s after PostgreSQL came back");
             ok &= Invariants.Report(Name, "errors", client.ServerErrors == 0,

@@ -4,8 +4,10 @@ using System.Diagnostics;
 namespace UFBrowsers.Bench.Drills;
 
 /// <summary>
-/// Clients that start a session, hold it briefly, and end it, as a real client does: a failed start or end is
-/// retried with the same session id. A share of sessions is abandoned so that their deadline has to end them.
+/// Clients that start a session, hold it briefly, and end it. Most retry a failed start or end with the same session id,
+/// as a careful client does; a quarter never retry and walk away after their one failed call, so whatever that call left
+/// half done (a hold, a pod) must be finished by the service itself. A share of sessions is abandoned so that their
+/// deadline has to end them.
 /// </summary>
 internal sealed class SessionTraffic(ISessionClient client, IReadOnlyList<string> customers, int clients)
 {
@@ -13,6 +15,7 @@ internal sealed class SessionTraffic(ISessionClient client, IReadOnlyList<string
 
     private const int MaxAttempts = 60;
     private const double AbandonShare = 0.05;
+    private const double NeverRetryShare = 0.25;
 
     /// <summary>Every session id a client tried, by customer.</summary>
     public ConcurrentDictionary<string, ConcurrentBag<string>> Sessions { get; } = new();
@@ -34,6 +37,12 @@ internal sealed class SessionTraffic(ISessionClient client, IReadOnlyList<string
     {
         var session = client.NewSession(customerId);
         Sessions.GetOrAdd(customerId, _ => []).Add(client.SessionId(customerId, session));
+        if (random.NextDouble() < NeverRetryShare)
+        {
+            await OneSessionWithoutRetries(customerId, session, random);
+            return;
+        }
+
         var started = false;
         for (var attempt = 1; attempt <= MaxAttempts && !started; attempt++)
         {
@@ -71,6 +80,33 @@ internal sealed class SessionTraffic(ISessionClient client, IReadOnlyList<string
         if (await EndWithRetries(customerId, session))
         {
             Interlocked.Increment(ref Counts.Ended);
+        }
+    }
+
+    private async Task OneSessionWithoutRetries(string customerId, string session, Random random)
+    {
+        var outcome = await Safely(() => client.StartAsync(customerId, session, TimeoutSeconds), StartAttempt.Retry);
+        if (outcome == StartAttempt.Refused)
+        {
+            Interlocked.Increment(ref Counts.Refused);
+            return;
+        }
+
+        if (outcome != StartAttempt.Started)
+        {
+            Interlocked.Increment(ref Counts.WalkedAway);
+            return;
+        }
+
+        Interlocked.Increment(ref Counts.Started);
+        await Task.Delay(random.Next(0, 200));
+        if (await Safely(() => client.EndAsync(customerId, session), false))
+        {
+            Interlocked.Increment(ref Counts.Ended);
+        }
+        else
+        {
+            Interlocked.Increment(ref Counts.WalkedAway);
         }
     }
 

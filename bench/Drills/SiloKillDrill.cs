@@ -20,8 +20,6 @@ internal static class SiloKillDrill
 {
     private const string Name = "silo-kill";
 
-    /// <summary>A session whose silo died is ended by its durable reminder, whose period is a minute.</summary>
-    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
 
     public static async Task<bool> RunAsync(DrillOptions options)
     {
@@ -34,7 +32,7 @@ internal static class SiloKillDrill
             builder.Options.ServiceId = "drill-" + Guid.NewGuid().ToString("N")[..8];
             builder.Options.ClusterId = "drill-cluster";
             builder.Options.UseTestClusterMembership = false;
-            foreach (var (key, value) in BenchSettings.ForSilo("Postgres", postgres.ConnectionString, warmTarget: 8))
+            foreach (var (key, value) in DrillSettings.ForSilo("Postgres", postgres.ConnectionString, warmTarget: 8))
             {
                 builder.Properties[key] = value;
             }
@@ -56,13 +54,14 @@ internal static class SiloKillDrill
             var killedAt = Stopwatch.StartNew();
             var startedBefore = Interlocked.Read(ref traffic.Counts.Started);
             await cluster.KillSiloAsync(victim);
-            SiloPods.Drop(victim.Name);
+            SiloPods.Kill(victim.Name);
             Console.WriteLine($"[{Name}] killed {victim.Name} after {startedBefore} sessions started");
             await run;
             Console.WriteLine($"[{Name}] traffic for {options.Seconds} s: {traffic.Counts}");
 
-            // Sessions that lived on the dead silo lost their timers; their reminders end them within a period.
-            var wait = ReminderPeriod + TimeSpan.FromSeconds(15) - killedAt.Elapsed;
+            // Sessions that lived on the dead silo lost their timers; their customers' reminders wake them on a live silo within
+            // a period, where they end (pod_lost when their browser died with the silo); holds of starts the kill cut are refunded.
+            var wait = DrillSettings.RecoveryWait + TimeSpan.FromSeconds(5) - killedAt.Elapsed;
             if (wait > TimeSpan.Zero)
             {
                 Console.WriteLine($"[{Name}] waiting {wait.TotalSeconds:F0} s for the reminders of the dead silo's sessions");
@@ -70,11 +69,11 @@ internal static class SiloKillDrill
             }
             else
             {
-                await Task.Delay(TimeSpan.FromSeconds(SessionTraffic.TimeoutSeconds + 2));
+                await Task.Delay(DrillSettings.RecoveryWait);
             }
 
             return await Invariants.CheckAsync(Name, cluster.Client, customers,
-                traffic.Sessions.ToDictionary(e => e.Key, e => (IReadOnlyCollection<string>)e.Value), SiloPods.Live);
+                traffic.Sessions.ToDictionary(e => e.Key, e => (IReadOnlyCollection<string>)e.Value), SiloPods.All);
         }
         finally
         {

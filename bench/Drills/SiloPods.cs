@@ -5,7 +5,7 @@ namespace UFBrowsers.Bench.Drills;
 
 /// <summary>
 /// One fake pod provider per in-process silo, by silo name (the test host builds silos itself, so they find theirs
-/// here). A killed silo's provider is dropped: its browsers die with the process, as local Chromium's do.
+/// here). A killed silo's browsers die with it, as local Chromium's do; its provider is kept for their lifetimes.
 /// </summary>
 internal static class SiloPods
 {
@@ -13,7 +13,14 @@ internal static class SiloPods
 
     public static FakePodProvider For(string siloName) => s_providers.GetOrAdd(siloName, _ => new FakePodProvider());
 
-    public static void Drop(string siloName) => s_providers.TryRemove(siloName, out _);
+    public static void Kill(string siloName)
+    {
+        if (s_providers.TryGetValue(siloName, out var provider))
+        {
+            provider.LoseAll();
+        }
+    }
 
-    public static IReadOnlyList<FakePodProvider> Live => [.. s_providers.Values];
+    /// <summary>Every silo's provider, the killed ones' included (they have no live pod left).</summary>
+    public static IReadOnlyList<FakePodProvider> All => [.. s_providers.Values];
 }

@@ -11,7 +11,11 @@ internal sealed class TrafficCounts
     public long EndRetries;
     public long Abandoned;
 
+    /// <summary>Clients that never retry and walked away after their one start or end attempt failed.</summary>
+    public long WalkedAway;
+
     public override string ToString() =>
         $"{Started} started, {StartRetries} start retries, {Refused} refused, {GaveUp} given up; " +
-        $"{Ended} ended by the client, {EndRetries} end retries; {Abandoned} left to time out";
+        $"{Ended} ended by the client, {EndRetries} end retries; {Abandoned} left to time out; " +
+        $"{WalkedAway} walked away after one failed call (clients that never retry)";
 }

@@ -14,8 +14,10 @@ public sealed class RestartTests(PostgresServer postgres)
     {
         var database = await postgres.CreateDatabaseAsync();
         var before = new Dictionary<string, (string Key, string Account, string Sessions, string Ledger)>();
+        // The browsers live outside the process (as Kubernetes pods do), so the sessions left running are still running after it.
+        var pods = new FakePodProvider();
 
-        await using (var first = new ProductOnPostgres(database))
+        await using (var first = new ProductOnPostgres(database, pods))
         {
             for (var c = 0; c < 3; c++)
             {
@@ -34,7 +36,7 @@ public sealed class RestartTests(PostgresServer postgres)
             }
         }
 
-        await using var second = new ProductOnPostgres(database);
+        await using var second = new ProductOnPostgres(database, pods);
         foreach (var (id, expected) in before)
         {
             using var client = second.WithKey(expected.Key);

@@ -340,6 +340,22 @@ public sealed class SessionGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_late_end_the_balance_cannot_pay_ends_as_balance_exhausted_at_the_end_of_the_last_minute_paid()
+    {
+        var customer = await TestCustomers.Active(Grains, credits: 3);
+        var (session, result) = await Start(customer);
+
+        // Nothing metered for ten minutes (its silo was down; the pod, elsewhere, lived on).
+        fixture.Time.Advance(TimeSpan.FromMinutes(10));
+        var ended = await session.End(EndReason.Client);
+
+        Assert.Equal((SessionStatus.Ended, EndReason.BalanceExhausted, 3L, 0L), (ended!.Status, ended.EndReason, ended.CreditsCharged, ended.Balance));
+        Assert.Equal(result.Session!.CreatedAt.AddMinutes(3), ended.EndedAt);
+        Assert.All(await customer.Ledger(), e => Assert.True(e.BalanceAfter >= 0));
+        await AssertBalanceIsSumOfLedger(customer, 0);
+    }
+
+    [Fact]
     public async Task The_session_ends_at_its_timeout_and_is_billed_up_to_the_deadline_only()
     {
         var customer = await TestCustomers.Active(Grains, credits: 10);
@@ -369,7 +385,9 @@ public sealed class SessionGrainTests(ClusterFixture fixture)
     {
         var customer = await TestCustomers.Active(Grains, credits: 10);
         var (session, result) = await Start(customer);
-        fixture.Time.Advance(TimeSpan.FromSeconds(70));
+        fixture.Time.Advance(TimeSpan.FromSeconds(61));
+        await session.Meter();
+        fixture.Time.Advance(TimeSpan.FromSeconds(9));
 
         await Grains.GetGrain<IPodPoolGrain>(result.Session!.NodePool).ReportPodLost(PodIdOf(result.Session));
 

@@ -1,5 +1,6 @@
 using Orleans.Core.Internal;
 using UFBrowsers.Customers;
+using UFBrowsers.Gateways;
 using UFBrowsers.Grains.Tests.Infrastructure;
 using UFBrowsers.Sessions;
 
@@ -9,11 +10,15 @@ namespace UFBrowsers.Grains.Tests;
 [Collection(ClusterCollection.Name)]
 public sealed class SessionTimerTests(ClusterFixture fixture)
 {
+    /// <summary>A gateway whose lease outlasts every test: these tests are about the timers, not about gateways dying.</summary>
+    private const string Gateway = "gw-timer-tests";
+
     private IGrainFactory Grains => fixture.Grains;
 
     private async Task<(ICustomerGrain Customer, ISessionGrain Session)> Start(int? firstConnect = null, int? idle = null, int credits = 10)
     {
         var customer = await TestCustomers.Active(Grains, credits);
+        await Grains.GetGrain<IGatewayLeaseGrain>(Gateway).Renew(TimeSpan.FromDays(365));
         var session = Grains.GetGrain<ISessionGrain>(SessionIds.New());
         var result = await session.Start(new SessionRequest(customer.GetPrimaryKeyString(), FirstConnectSeconds: firstConnect, IdleTimeoutSeconds: idle));
         Assert.Equal(SessionStartOutcome.Started, result.Outcome);
@@ -52,7 +57,7 @@ public sealed class SessionTimerTests(ClusterFixture fixture)
     {
         var (_, session) = await Start(firstConnect: 30, idle: 600);
 
-        await session.Connect("c1", new RecordingObserver().Reference(fixture));
+        await session.Connect("c1", Gateway, new RecordingObserver().Reference(fixture));
         await Advance(session, 120);
 
         Assert.Equal(SessionStatus.Active, (await session.Get())!.Status);
@@ -65,7 +70,7 @@ public sealed class SessionTimerTests(ClusterFixture fixture)
         var (customer, session) = await Start(firstConnect: 30, idle: 45);
         var observer = new RecordingObserver().Reference(fixture);
         fixture.Time.Advance(TimeSpan.FromSeconds(10));
-        await session.Connect("c1", observer);
+        await session.Connect("c1", Gateway, observer);
         await Advance(session, 50);
         await session.Disconnect("c1");
 
@@ -86,11 +91,11 @@ public sealed class SessionTimerTests(ClusterFixture fixture)
     {
         var (_, session) = await Start(firstConnect: 30, idle: 45);
         var observer = new RecordingObserver().Reference(fixture);
-        await session.Connect("c1", observer);
+        await session.Connect("c1", Gateway, observer);
         await session.Disconnect("c1");
         await Advance(session, 40);
 
-        await session.Connect("c2", observer);
+        await session.Connect("c2", Gateway, observer);
         await Advance(session, 300);
         Assert.Equal(SessionStatus.Active, (await session.Get())!.Status);
 
@@ -104,8 +109,8 @@ public sealed class SessionTimerTests(ClusterFixture fixture)
     {
         var (_, session) = await Start(firstConnect: 30, idle: 45);
         var observer = new RecordingObserver().Reference(fixture);
-        await session.Connect("a", observer);
-        await session.Connect("b", observer);
+        await session.Connect("a", Gateway, observer);
+        await session.Connect("b", Gateway, observer);
         await session.Disconnect("a");
 
         await Advance(session, 120);
@@ -120,7 +125,7 @@ public sealed class SessionTimerTests(ClusterFixture fixture)
     public async Task Timers_survive_a_deactivation_because_their_deadlines_are_state()
     {
         var (_, session) = await Start(firstConnect: 30, idle: 45);
-        await session.Connect("c1", new RecordingObserver().Reference(fixture));
+        await session.Connect("c1", Gateway, new RecordingObserver().Reference(fixture));
         await session.Disconnect("c1");
 
         await session.Cast<IGrainManagementExtension>().DeactivateOnIdle();
@@ -137,7 +142,7 @@ public sealed class SessionTimerTests(ClusterFixture fixture)
         var (_, session) = await Start();
         await session.End(EndReason.Client);
 
-        var connection = await session.Connect("late", new RecordingObserver().Reference(fixture));
+        var connection = await session.Connect("late", Gateway, new RecordingObserver().Reference(fixture));
 
         Assert.False(connection.Accepted);
         Assert.Equal((SessionStatus.Ended, EndReason.Client), (connection.Status, connection.EndReason));
@@ -149,7 +154,7 @@ public sealed class SessionTimerTests(ClusterFixture fixture)
     {
         var (_, session) = await Start();
         var observer = new RecordingObserver();
-        await session.Connect("c1", observer.Reference(fixture));
+        await session.Connect("c1", Gateway, observer.Reference(fixture));
 
         await session.End(EndReason.BalanceExhausted);
 
@@ -163,7 +168,7 @@ public sealed class SessionTimerTests(ClusterFixture fixture)
         var (_, session) = await Start(firstConnect: 30, idle: 600);
         var observer = new RecordingObserver().Reference(fixture);
         fixture.Time.Advance(TimeSpan.FromSeconds(5));
-        await session.Connect("c1", observer);
+        await session.Connect("c1", Gateway, observer);
         fixture.Time.Advance(TimeSpan.FromSeconds(60));
         await session.Disconnect("c1");
         fixture.Time.Advance(TimeSpan.FromSeconds(10));
@@ -188,7 +193,7 @@ public sealed class SessionTimerTests(ClusterFixture fixture)
         var observer = new RecordingObserver().Reference(fixture);
         for (var i = 0; i < 150; i++)
         {
-            await session.Connect($"c{i}", observer);
+            await session.Connect($"c{i}", Gateway, observer);
             await session.Disconnect($"c{i}");
         }
 

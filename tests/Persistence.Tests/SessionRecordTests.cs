@@ -28,8 +28,8 @@ public sealed class SessionRecordTests(PostgresServer server)
     {
         var (store, customer) = await NewStore(kind, grant: 10);
 
-        var opened = await store.OpenSessionAsync(customer, "s1", Entry(2, LedgerEntryKind.Hold, -1, 9, "s1", "s1:hold:1"));
-        var replayed = await store.OpenSessionAsync(customer, "s1", Entry(3, LedgerEntryKind.Hold, -1, 8, "s1", "s1:hold:1"));
+        var opened = await store.OpenSessionAsync(customer, "s1", 1, Entry(2, LedgerEntryKind.Hold, -1, 9, "s1", "s1:hold:1"));
+        var replayed = await store.OpenSessionAsync(customer, "s1", 1, Entry(3, LedgerEntryKind.Hold, -1, 8, "s1", "s1:hold:1"));
 
         Assert.True(opened.Created);
         Assert.False(replayed.Created);
@@ -37,7 +37,7 @@ public sealed class SessionRecordTests(PostgresServer server)
         Assert.Equal((2L, 9L), ((await store.TotalsAsync(customer)).Entries, (await store.TotalsAsync(customer)).Sum));
         var record = await store.FindSessionAsync(customer, "s1");
         Assert.Equal((SessionStatus.Active, 0L, Start), (record!.Status, record.CreditsCharged, record.CreatedAt));
-        Assert.Equal(new Dictionary<string, long> { ["s1"] = 1 }, await store.ActiveSessionsAsync(customer));
+        Assert.Equal(new Dictionary<string, ActiveSession> { ["s1"] = new(1, 1) }, await store.ActiveSessionsAsync(customer));
     }
 
     [Theory]
@@ -45,16 +45,16 @@ public sealed class SessionRecordTests(PostgresServer server)
     public async Task Active_sessions_paid_is_the_sum_of_each_sessions_entries(string kind)
     {
         var (store, customer) = await NewStore(kind, grant: 100);
-        await store.OpenSessionAsync(customer, "a", Entry(2, LedgerEntryKind.Hold, -1, 99, "a", "a:hold:1"));
-        await store.OpenSessionAsync(customer, "b", Entry(3, LedgerEntryKind.Hold, -1, 98, "b", "b:hold:1"));
+        await store.OpenSessionAsync(customer, "a", 1, Entry(2, LedgerEntryKind.Hold, -1, 99, "a", "a:hold:1"));
+        await store.OpenSessionAsync(customer, "b", 1, Entry(3, LedgerEntryKind.Hold, -1, 98, "b", "b:hold:1"));
         await store.AppendAsync(customer, Entry(4, LedgerEntryKind.Charge, -1, 97, "a", "a:minute:2"));
         await store.AppendAsync(customer, Entry(5, LedgerEntryKind.Charge, -1, 96, "a", "a:minute:3"));
-        await store.OpenSessionAsync(customer, "c", Entry(6, LedgerEntryKind.Hold, -1, 95, "c", "c:hold:1"));
-        await store.CloseSessionAsync(customer, "c", 1, null);
+        await store.OpenSessionAsync(customer, "c", 1, Entry(6, LedgerEntryKind.Hold, -1, 95, "c", "c:hold:1"));
+        await store.CloseSessionAsync(customer, new SessionClosing("c", 1, EndReason.Client, Start), null);
 
         var active = await store.ActiveSessionsAsync(customer);
 
-        Assert.Equal(new Dictionary<string, long> { ["a"] = 3, ["b"] = 1 }, active);
+        Assert.Equal(new Dictionary<string, ActiveSession> { ["a"] = new(3, 1), ["b"] = new(1, 1) }, active);
     }
 
     [Theory]
@@ -62,17 +62,66 @@ public sealed class SessionRecordTests(PostgresServer server)
     public async Task Closing_records_the_charge_with_its_final_entry_once(string kind)
     {
         var (store, customer) = await NewStore(kind, grant: 10);
-        await store.OpenSessionAsync(customer, "s1", Entry(2, LedgerEntryKind.Hold, -1, 9, "s1", "s1:hold:1"));
+        await store.OpenSessionAsync(customer, "s1", 1, Entry(2, LedgerEntryKind.Hold, -1, 9, "s1", "s1:hold:1"));
 
-        var closed = await store.CloseSessionAsync(customer, "s1", 3, Entry(3, LedgerEntryKind.Charge, -2, 7, "s1", "s1:settle"));
-        var again = await store.CloseSessionAsync(customer, "s1", 5, Entry(4, LedgerEntryKind.Charge, -4, 3, "s1", "s1:settle"));
+        var closed = await store.CloseSessionAsync(customer, new SessionClosing("s1", 3, EndReason.IdleTimeout, Start.AddSeconds(150)),
+            Entry(3, LedgerEntryKind.Charge, -2, 7, "s1", "s1:settle"));
+        var again = await store.CloseSessionAsync(customer, new SessionClosing("s1", 5, EndReason.Client, Start.AddSeconds(290)),
+            Entry(4, LedgerEntryKind.Charge, -4, 3, "s1", "s1:settle"));
 
         Assert.True(closed!.Created);
         Assert.False(again!.Created);
         var record = await store.FindSessionAsync(customer, "s1");
-        Assert.Equal((SessionStatus.Ended, 3L), (record!.Status, record.CreditsCharged));
+        Assert.Equal((SessionStatus.Ended, 3L, EndReason.IdleTimeout, Start.AddSeconds(150)), (record!.Status, record.CreditsCharged, record.EndReason, record.EndedAt));
         Assert.Equal(7, (await store.TotalsAsync(customer)).Sum);
         Assert.Empty(await store.ActiveSessionsAsync(customer));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_session_record_keeps_the_attempt_its_hold_belongs_to(string kind)
+    {
+        var (store, customer) = await NewStore(kind, grant: 10);
+        await store.OpenSessionAsync(customer, "s1", 1, Entry(2, LedgerEntryKind.Hold, -1, 9, "s1", "s1:hold:1"));
+        await store.CancelSessionAsync(customer, "s1", Entry(3, LedgerEntryKind.Refund, 1, 10, "s1", "s1:refund:1"));
+
+        var replayed = await store.OpenSessionAsync(customer, "s1", 1, Entry(4, LedgerEntryKind.Hold, -1, 9, "s1", "s1:hold:1"));
+        var second = await store.OpenSessionAsync(customer, "s1", 2, Entry(4, LedgerEntryKind.Hold, -1, 9, "s1", "s1:hold:2"));
+
+        // A spent hold replays its entry and opens no record; the next attempt does.
+        Assert.False(replayed.Created);
+        Assert.True(second.Created);
+        Assert.Equal(new Dictionary<string, ActiveSession> { ["s1"] = new(1, 2) }, await store.ActiveSessionsAsync(customer));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Appending_several_entries_writes_all_or_none(string kind)
+    {
+        var (store, customer) = await NewStore(kind, grant: 10);
+
+        var written = await store.AppendAllAsync(customer,
+            [Entry(2, LedgerEntryKind.Adjustment, -10, 0, null, "p1:expire"), Entry(3, LedgerEntryKind.Grant, 50, 50, null, "p1:grant")]);
+        var again = await store.AppendAllAsync(customer,
+            [Entry(4, LedgerEntryKind.Adjustment, -50, 0, null, "p2:expire"), Entry(5, LedgerEntryKind.Grant, 50, 50, null, "p1:grant")]);
+
+        Assert.True(written);
+        Assert.False(again);
+        Assert.Equal((3L, 50L), ((await store.TotalsAsync(customer)).Entries, (await store.TotalsAsync(customer)).Sum));
+        Assert.Null(await store.FindAsync(customer, "p2:expire"));
+    }
+
+    [Fact]
+    public async Task Appending_several_entries_in_postgres_is_one_statement_that_a_failing_row_undoes_whole()
+    {
+        var (store, customer) = await NewStore("postgres", grant: 10);
+
+        // The second row breaks the ledger's check constraint (entry ids are positive): the first must not stay either.
+        await Assert.ThrowsAnyAsync<PostgresException>(() => store.AppendAllAsync(customer,
+            [Entry(2, LedgerEntryKind.Adjustment, -10, 0, null, "p1:expire"), Entry(0, LedgerEntryKind.Grant, 50, 50, null, "p1:grant")]));
+
+        Assert.Null(await store.FindAsync(customer, "p1:expire"));
+        Assert.Equal(1, (await store.TotalsAsync(customer)).Entries);
     }
 
     [Theory]
@@ -82,7 +131,7 @@ public sealed class SessionRecordTests(PostgresServer server)
         var (store, customer) = await NewStore(kind, grant: 10);
 
         // Entry id 0 is invalid in both stores: the hold is refused, and the session must not appear either.
-        await Assert.ThrowsAnyAsync<Exception>(() => store.OpenSessionAsync(customer, "s1", Entry(0, LedgerEntryKind.Hold, -1, 9, "s1", "s1:hold:1")));
+        await Assert.ThrowsAnyAsync<Exception>(() => store.OpenSessionAsync(customer, "s1", 1, Entry(0, LedgerEntryKind.Hold, -1, 9, "s1", "s1:hold:1")));
 
         Assert.Null(await store.FindSessionAsync(customer, "s1"));
         Assert.Empty(await store.ActiveSessionsAsync(customer));
@@ -94,7 +143,7 @@ public sealed class SessionRecordTests(PostgresServer server)
     public async Task Cancelling_refunds_the_hold_and_forgets_the_session(string kind)
     {
         var (store, customer) = await NewStore(kind, grant: 10);
-        await store.OpenSessionAsync(customer, "s1", Entry(2, LedgerEntryKind.Hold, -1, 9, "s1", "s1:hold:1"));
+        await store.OpenSessionAsync(customer, "s1", 1, Entry(2, LedgerEntryKind.Hold, -1, 9, "s1", "s1:hold:1"));
 
         var refunded = await store.CancelSessionAsync(customer, "s1", Entry(3, LedgerEntryKind.Refund, 1, 10, "s1", "s1:refund:1"));
 
@@ -111,14 +160,14 @@ public sealed class SessionRecordTests(PostgresServer server)
         var (store, customer) = await NewStore(kind, grant: 100);
         var other = "other-" + customer;
         await store.AppendAsync(other, Entry(1, LedgerEntryKind.Grant, 10, 10, null, "grant"));
-        await store.OpenSessionAsync(other, "foreign", Entry(2, LedgerEntryKind.Hold, -1, 9, "foreign", "foreign:hold:1"));
+        await store.OpenSessionAsync(other, "foreign", 1, Entry(2, LedgerEntryKind.Hold, -1, 9, "foreign", "foreign:hold:1"));
         for (var i = 0; i < 5; i++)
         {
-            await store.OpenSessionAsync(customer, $"s{i}", Entry(2 + i, LedgerEntryKind.Hold, -1, 99 - i, $"s{i}", $"s{i}:hold:1"));
+            await store.OpenSessionAsync(customer, $"s{i}", 1, Entry(2 + i, LedgerEntryKind.Hold, -1, 99 - i, $"s{i}", $"s{i}:hold:1"));
         }
 
-        await store.CloseSessionAsync(customer, "s1", 1, null);
-        await store.CloseSessionAsync(customer, "s3", 1, null);
+        await store.CloseSessionAsync(customer, new SessionClosing("s1", 1, EndReason.Client, Start), null);
+        await store.CloseSessionAsync(customer, new SessionClosing("s3", 1, EndReason.Timeout, Start), null);
 
         var first = await store.SessionPageAsync(customer, null, 3, null);
         var second = await store.SessionPageAsync(customer, null, 3, first.NextBefore);

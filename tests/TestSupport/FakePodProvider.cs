@@ -1,10 +1,14 @@
 using System.Collections.Concurrent;
 using UFBrowsers.Grains.Pods;
 using UFBrowsers.Pods;
+using UFBrowsers.TestSupport.Faults;
 
 namespace UFBrowsers.TestSupport;
 
-/// <summary>Instant pods that record what happened to them; can be told to fail a pool's next creations.</summary>
+/// <summary>
+/// Instant pods that record what happened to them; can be told to fail a pool's next creations, or to lose a pod
+/// without a word (as a browser goes when the process that ran it is killed).
+/// </summary>
 public sealed class FakePodProvider : IPodProvider
 {
     private readonly ConcurrentDictionary<string, int> _failuresToInject = new();
@@ -14,12 +18,43 @@ public sealed class FakePodProvider : IPodProvider
 
     public ConcurrentBag<string> Deleted { get; } = [];
 
+    /// <summary>When each pod was made and when it stopped living (deleted, lost, or killed with its silo), by <see cref="Clock"/>.</summary>
+    public ConcurrentDictionary<string, (DateTimeOffset Created, DateTimeOffset? Ended)> Lifetimes { get; } = new();
+
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
     public void FailNextCreations(string nodePool, int count) => _failuresToInject[nodePool] = count;
 
     public ConcurrentDictionary<string, PodAssignment> Assignments { get; } = new();
 
-    public Task<PodLease> CreateAsync(string nodePool, CancellationToken cancellationToken, PodAssignment? assignment = null)
+    /// <summary>When set, listings fail as a provider that cannot tell (an unreachable Kubernetes API) does.</summary>
+    public volatile bool FailListings;
+
+    /// <summary>Faults at pod steps (create, assign, delete). A held creation ignores cancellation, as the worst provider would.</summary>
+    public FaultPlan Faults { get; set; } = new();
+
+    /// <summary>The name faults report as where they fired (a silo's, when each silo has its own provider).</summary>
+    public string Site { get; set; } = "pods";
+
+    /// <summary>The pod disappears: no report, no deletion; only listings notice.</summary>
+    public bool Lose(string podId)
     {
+        MarkEnded(podId);
+        return Live.TryRemove(podId, out _);
+    }
+
+    /// <summary>Every live pod dies at once, as the browsers of a local provider die with their silo's process.</summary>
+    public void LoseAll()
+    {
+        foreach (var podId in Live.Keys)
+        {
+            Lose(podId);
+        }
+    }
+
+    public async Task<PodLease> CreateAsync(string nodePool, CancellationToken cancellationToken, PodAssignment? assignment = null)
+    {
+        await Faults.BeforeAsync(FaultSteps.PodCreate, nodePool, Site);
         while (_failuresToInject.TryGetValue(nodePool, out var left) && left > 0)
         {
             if (_failuresToInject.TryUpdate(nodePool, left - 1, left))
@@ -31,27 +66,50 @@ public sealed class FakePodProvider : IPodProvider
         var id = $"fake-{nodePool}-{Interlocked.Increment(ref _sequence)}";
         var pod = new PodLease(id, nodePool, $"ws://127.0.0.1:9/devtools/browser/{id}", "http://127.0.0.1:9");
         Live[id] = pod;
+        Lifetimes[id] = (Clock.GetUtcNow(), null);
         if (assignment is not null)
         {
             Assignments[id] = assignment;
         }
 
-        return Task.FromResult(pod);
+        await Faults.AfterAsync(FaultSteps.PodCreate, nodePool, Site);
+        return pod;
     }
 
-    public Task AssignAsync(PodLease pod, PodAssignment assignment, CancellationToken cancellationToken)
+    public async Task AssignAsync(PodLease pod, PodAssignment assignment, CancellationToken cancellationToken)
     {
         Assignments[pod.PodId] = assignment;
-        return Task.CompletedTask;
+        await Faults.AfterAsync(FaultSteps.PodAssign, assignment.SessionId, Site);
     }
 
-    public Task DeleteAsync(PodLease pod, CancellationToken cancellationToken)
+    public async Task DeleteAsync(PodLease pod, CancellationToken cancellationToken)
     {
+        await Faults.BeforeAsync(FaultSteps.PodDelete, pod.PodId, Site);
         if (Live.TryRemove(pod.PodId, out _))
         {
+            MarkEnded(pod.PodId);
             Deleted.Add(pod.PodId);
         }
+    }
 
-        return Task.CompletedTask;
+    private void MarkEnded(string podId)
+    {
+        if (Lifetimes.TryGetValue(podId, out var lifetime) && lifetime.Ended is null)
+        {
+            Lifetimes[podId] = lifetime with { Ended = Clock.GetUtcNow() };
+        }
+    }
+
+    public Task<IReadOnlyList<LivePod>> ListAliveAsync(string nodePool, CancellationToken cancellationToken)
+    {
+        if (FailListings)
+        {
+            throw new InvalidOperationException("injected listing failure");
+        }
+
+        IReadOnlyList<LivePod> alive = Live.Values.Where(pod => pod.NodePool == nodePool)
+            .Select(pod => new LivePod(pod.PodId, Assignments.TryGetValue(pod.PodId, out var assignment) ? assignment.SessionId : null))
+            .ToList();
+        return Task.FromResult(alive);
     }
 }

@@ -16,6 +16,7 @@ internal sealed partial class CdpGateway(
     IGrainFactory grains,
     SessionTokens tokens,
     SessionEndNotifier notifier,
+    GatewayInstance gateway,
     IOptions<GatewayOptions> options,
     ILogger<CdpGateway> logger)
 {
@@ -40,7 +41,7 @@ internal sealed partial class CdpGateway(
         var closeRequested = new TaskCompletionSource<GatewayClose>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var watch = notifier.Watch(sessionId, connectionId, close => closeRequested.TrySetResult(close));
         var session = grains.For<ISessionGrain>(sessionId);
-        var connection = await session.Connect(connectionId, notifier.Reference);
+        var connection = await session.Connect(connectionId, gateway.Id, notifier.Reference);
         if (!connection.Accepted)
         {
             return NotActive(sessionId, connection.Status);
@@ -142,9 +143,33 @@ internal sealed partial class CdpGateway(
         }
         catch (Exception ex)
         {
-            // The session's idle clock then starts only when it next hears from a client or ends by its deadline.
-            logger.LogWarning(ex, "Gateway could not tell session {SessionId} that connection {ConnectionId} closed", session.GetPrimaryKeyString(), connectionId);
+            // Until the session hears it, it counts a client that is gone and its idle clock does not run: keep telling it.
+            logger.LogWarning(ex, "Gateway could not tell session {SessionId} that connection {ConnectionId} closed; retrying", session.GetPrimaryKeyString(), connectionId);
+            _ = DisconnectLater(session, connectionId);
         }
+    }
+
+    /// <summary>
+    /// Retries a lost disconnect for as long as a session can last (an hour at most, then its deadline has ended it);
+    /// should this process die first, its lease ends the connection.
+    /// </summary>
+    private async Task DisconnectLater(ISessionGrain session, string connectionId)
+    {
+        for (var attempt = 1; attempt <= 120; attempt++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 2 * attempt)));
+            try
+            {
+                await session.Disconnect(connectionId);
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogDebug(ex, "Gateway could not tell session {SessionId} that connection {ConnectionId} closed (attempt {Attempt})", session.GetPrimaryKeyString(), connectionId, attempt);
+            }
+        }
+
+        logger.LogWarning("Gateway gave up telling session {SessionId} that connection {ConnectionId} closed", session.GetPrimaryKeyString(), connectionId);
     }
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,128}\\z")]

@@ -53,6 +53,28 @@ public sealed class SessionEndNotifier(IGrainFactory grains) : ISessionObserver
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Registers every connection open in this process with its session again, under <paramref name="gatewayId"/>: after
+    /// this process's lease lapsed, its sessions may have dropped them. A session that still has one changes nothing; an
+    /// ended session refuses it. Returns how many sessions accepted.
+    /// </summary>
+    public async Task<int> RegisterAllAsync(string gatewayId)
+    {
+        var accepted = 0;
+        foreach (var (sessionId, connections) in _watchers.ToList())
+        {
+            foreach (var connectionId in connections.Keys.ToList())
+            {
+                if ((await grains.For<ISessionGrain>(sessionId).Connect(connectionId, gatewayId, Reference)).Accepted)
+                {
+                    accepted++;
+                }
+            }
+        }
+
+        return accepted;
+    }
+
     /// <summary>Closes every connection of this process (the host is stopping).</summary>
     public void CloseAll(GatewayClose close)
     {

@@ -11,6 +11,7 @@ using UFBrowsers.Silo.Payments;
 using UFBrowsers.Api.Gateway;
 using UFBrowsers.Api.Queue;
 using UFBrowsers.Grains;
+using UFBrowsers.Grains.Gateways;
 using UFBrowsers.Grains.Queue;
 using UFBrowsers.Grains.Sessions;
 
@@ -34,6 +35,9 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<SessionTokens>();
         services.AddSingleton<GatewayUrls>();
         services.AddSingleton<SessionEndNotifier>();
+        services.Configure<GatewayLeaseOptions>(configuration.GetSection(GatewayLeaseOptions.Section));
+        services.AddSingleton<GatewayInstance>();
+        services.AddHostedService<GatewayLeaseRenewal>();
         services.AddSingleton<CdpGateway>();
         services.AddSingleton<CdpDiscovery>();
         services.AddSingleton<QueuedStart>();

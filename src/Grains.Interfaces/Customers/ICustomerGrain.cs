@@ -37,9 +37,13 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("ListSessions")]
     Task<SessionPage> ListSessions(SessionStatus? status, int limit, long? before);
 
-    /// <summary>Checks that a session may start and takes its one-credit hold (idempotent by <paramref name="holdKey"/>).</summary>
+    /// <summary>
+    /// Checks that a session may start and takes its one-credit hold for start attempt <paramref name="attempt"/> (the hold's
+    /// idempotency key). An attempt whose hold was refunded or settled before is skipped for the next one, so a session that
+    /// lost count of its attempts can never reuse a spent hold. Admitting an admitted session again changes nothing.
+    /// </summary>
     [Alias("AdmitSession")]
-    Task<SessionAdmission> AdmitSession(string sessionId, string holdKey);
+    Task<SessionAdmission> AdmitSession(string sessionId, int attempt);
 
     /// <summary>
     /// Pays minute <paramref name="minute"/> of a running session (minute 1 is the hold). Paying a minute already
@@ -49,15 +53,20 @@ public interface ICustomerGrain : IGrainWithStringKey
     Task<DebitResult> PayMinute(string sessionId, long minute);
 
     /// <summary>
-    /// Closes a session's account: charges (positive) or refunds (negative) <paramref name="delta"/> credits,
-    /// never taking the balance below zero, and frees its concurrency slot. Returns the credits actually moved.
+    /// Settles a session in one write: its final charge or refund, its record marked ended with the reason and end time,
+    /// its concurrency slot freed. What it is charged follows the one rule for a short balance (src/Grains/Billing/SessionBilling).
+    /// Settling again answers what was recorded the first time.
     /// </summary>
     [Alias("SettleSession")]
-    Task<SessionSettlement> SettleSession(string sessionId, long delta, string idempotencyKey);
+    Task<SessionSettlement> SettleSession(string sessionId, SessionEnd end);
 
-    /// <summary>Undoes an admission whose session never started (no browser): refunds the hold, frees the slot.</summary>
+    /// <summary>Undoes an admission whose session never started (no browser, or a start abandoned by a crash): refunds the hold, frees the slot.</summary>
     [Alias("CancelAdmission")]
-    Task<long> CancelAdmission(string sessionId, string refundKey);
+    Task<long> CancelAdmission(string sessionId);
+
+    /// <summary>The customer's record of a session: active, ended (with how), or null when it holds none (never admitted, or cancelled).</summary>
+    [Alias("GetSessionRecord")]
+    Task<SessionSummary?> GetSessionRecord(string sessionId);
 
     /// <summary>Compares the balance this grain holds with the ledger as stored.</summary>
     [Alias("AuditLedger")]

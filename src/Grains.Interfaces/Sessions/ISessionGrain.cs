@@ -29,16 +29,35 @@ public interface ISessionGrain : IGrainWithStringKey
     [Alias("EndOwned")]
     Task<SessionView?> EndOwned(string customerId, EndReason reason);
 
-    /// <summary>Brings billing up to now: pays the minute that has begun and ends the session at its deadline.</summary>
+    /// <summary>
+    /// Brings the session up to now: checks that its browser is alive (ending it as pod_lost when it is not) and its
+    /// clients' gateways still run, pays the minute that has begun, and ends it at its deadline.
+    /// </summary>
     [Alias("Meter")]
     Task Meter();
 
     /// <summary>
-    /// A client is connecting through the gateway. Accepted only while the session is active; the observer is told
-    /// when the session ends. Connecting stops the first-connect and idle clocks.
+    /// The customer's reminder: meters a running session, or, when the session never saved its start (its start was
+    /// abandoned after the hold: a crash, or a refund that failed), refunds the hold it took from <paramref name="customerId"/>.
+    /// </summary>
+    [Alias("Tick")]
+    Task Tick(string customerId);
+
+    /// <summary>Its pool saw the session's pod die: ends the session as pod_failed, if that pod is still the session's.</summary>
+    [Alias("PodFailed")]
+    Task PodFailed(string podId);
+
+    /// <summary>Whether the session is running on this pod (the pool asks before deleting a pod nobody claimed).</summary>
+    [Alias("HoldsPod")]
+    Task<bool> HoldsPod(string podId);
+
+    /// <summary>
+    /// A client is connecting through the gateway process <paramref name="gatewayId"/> (its lease says whether the process
+    /// still runs). Accepted only while the session is active; the observer is told when the session ends. Connecting stops
+    /// the first-connect and idle clocks.
     /// </summary>
     [Alias("Connect")]
-    Task<SessionConnection> Connect(string connectionId, ISessionObserver observer);
+    Task<SessionConnection> Connect(string connectionId, string gatewayId, ISessionObserver observer);
 
     /// <summary>A client's connection closed; when it was the last one, the idle clock starts.</summary>
     [Alias("Disconnect")]

@@ -29,22 +29,29 @@ public interface ILedgerStore
     Task<LedgerTotals> TotalsAsync(string customerId);
 
     /// <summary>
-    /// Appends the session's <paramref name="hold"/> and records the session as active, both or neither. When the hold's
-    /// idempotency key was used before, the existing entry is returned and nothing is written.
+    /// Appends every entry or none (one statement): none when any of their idempotency keys was used before, and then
+    /// false. For changes that are one step to the customer, such as a credit period's expiry and grant.
     /// </summary>
-    Task<LedgerAppendResult> OpenSessionAsync(string customerId, string sessionId, LedgerEntry hold);
+    Task<bool> AppendAllAsync(string customerId, IReadOnlyList<LedgerEntry> entries);
 
     /// <summary>
-    /// Records an active session as ended, charged <paramref name="creditsCharged"/> in all, and appends its final charge or
-    /// refund if there is one; both or neither. Closing a session that is not active changes nothing.
+    /// Appends the session's <paramref name="hold"/> and records the session as active for start attempt
+    /// <paramref name="attempt"/>, both or neither. When the hold's idempotency key was used before, the existing entry is
+    /// returned and nothing is written.
     /// </summary>
-    Task<LedgerAppendResult?> CloseSessionAsync(string customerId, string sessionId, long creditsCharged, LedgerEntry? final);
+    Task<LedgerAppendResult> OpenSessionAsync(string customerId, string sessionId, int attempt, LedgerEntry hold);
+
+    /// <summary>
+    /// Records an active session as ended (<paramref name="closing"/>: charged in all, why, when) and appends its final
+    /// charge or refund if there is one; both or neither. Closing a session that is not active changes nothing.
+    /// </summary>
+    Task<LedgerAppendResult?> CloseSessionAsync(string customerId, SessionClosing closing, LedgerEntry? final);
 
     /// <summary>Forgets a session that never got a browser and appends the refund of its hold if there is one; both or neither.</summary>
     Task<LedgerAppendResult?> CancelSessionAsync(string customerId, string sessionId, LedgerEntry? refund);
 
-    /// <summary>The customer's active sessions and the credits each has paid so far (the negated sum of its entries).</summary>
-    Task<IReadOnlyDictionary<string, long>> ActiveSessionsAsync(string customerId);
+    /// <summary>The customer's active sessions: the credits each has paid so far (the negated sum of its entries) and its start attempt.</summary>
+    Task<IReadOnlyDictionary<string, ActiveSession>> ActiveSessionsAsync(string customerId);
 
     Task<SessionSummary?> FindSessionAsync(string customerId, string sessionId);
 

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using UFBrowsers.Customers;
 using UFBrowsers.Grains.Billing;
+using UFBrowsers.Grains.Sessions;
 using UFBrowsers.Sessions;
 using UFBrowsers.Tenants;
 using Orleans.Runtime;
@@ -13,26 +15,29 @@ namespace UFBrowsers.Grains.Customers;
 /// writer and caches the balance, the last entry id and the active sessions with what each has paid, reloaded on
 /// activation. Every change is appended under an idempotency key, so a retry after a crash finds its entry already
 /// there. The grain's own state holds only the profile (name, plan, subscription), written when that changes.
-/// While it has active sessions it keeps a reminder that meters each of them every minute: that is what wakes a
-/// session again, on another silo, when the silo it ran on dies. One reminder per customer rather than per session,
-/// unregistered by the first tick that finds no session, so a busy customer's sessions cost no reminder writes.
+/// While it holds a hold for any session it keeps a reminder that ticks each of them every period (a minute by default):
+/// that is what wakes a session again, on another silo, when the silo it ran on dies, and what refunds the hold of a start
+/// that never saved. One reminder per customer rather than per session, unregistered by the first tick that finds no
+/// session, so a busy customer's sessions cost no reminder writes.
 /// </summary>
 public sealed class CustomerGrain(
     [PersistentState("customer", StorageNames.Grains)] IPersistentState<CustomerState> state,
     ILedgerStore ledger,
     PlanCatalog plans,
+    IOptions<SessionTimerOptions> timers,
     [FromKeyedServices(UFBrowsersClock.Key)] TimeProvider clock,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain, IRemindable
 {
     private const string SessionsReminder = "sessions";
 
-    private static readonly TimeSpan SessionsReminderPeriod = TimeSpan.FromMinutes(1);
+    /// <summary>How many refunded start attempts of one session are skipped before admission gives up (a broken store, not a client).</summary>
+    private const int MaxSpentAttempts = 100;
 
     private long _balance;
     private long _lastEntryId;
 
-    /// <summary>Running sessions and what each has paid so far (hold plus minutes).</summary>
-    private Dictionary<string, long> _activeSessions = new(StringComparer.Ordinal);
+    /// <summary>Running sessions, what each has paid so far (hold plus minutes) and the start attempt its hold belongs to.</summary>
+    private Dictionary<string, ActiveSession> _activeSessions = new(StringComparer.Ordinal);
 
     /// <summary>The sessions reminder as this activation registered it; null when not known to be registered.</summary>
     private IGrainReminder? _sessionsReminder;
@@ -46,7 +51,7 @@ public sealed class CustomerGrain(
         var last = await ledger.LastAsync(CustomerId);
         _balance = last?.BalanceAfter ?? 0;
         _lastEntryId = last?.Id ?? 0;
-        _activeSessions = new Dictionary<string, long>(await ledger.ActiveSessionsAsync(CustomerId), StringComparer.Ordinal);
+        _activeSessions = new Dictionary<string, ActiveSession>(await ledger.ActiveSessionsAsync(CustomerId), StringComparer.Ordinal);
     }
 
     public async Task<Account> Create(string name, string plan)
@@ -147,17 +152,18 @@ public sealed class CustomerGrain(
     public Task<SessionPage> ListSessions(SessionStatus? status, int limit, long? before) =>
         ledger.SessionPageAsync(CustomerId, status, limit, before);
 
-    public async Task<SessionAdmission> AdmitSession(string sessionId, string holdKey)
+    public async Task<SessionAdmission> AdmitSession(string sessionId, int attempt)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(attempt);
         if (!S.Exists)
         {
             return Admission(SessionAdmissionOutcome.UnknownCustomer);
         }
 
         // Admitted before (the session's start is being retried): its hold and record were written together.
-        if (_activeSessions.ContainsKey(sessionId))
+        if (_activeSessions.TryGetValue(sessionId, out var admitted))
         {
-            return Admission(SessionAdmissionOutcome.Admitted);
+            return Admission(SessionAdmissionOutcome.Admitted, admitted.Attempt);
         }
 
         var outcome = CheckAdmission();
@@ -168,22 +174,35 @@ public sealed class CustomerGrain(
 
         // Registered before any money moves, so a session is never active without the reminder that keeps it metered.
         await WatchSessions();
-        var hold = Draft(LedgerEntryKind.Hold, -SessionBilling.HoldCredits, sessionId, "session hold (first minute)", holdKey);
-        Cached(await WriteToStore(() => ledger.OpenSessionAsync(CustomerId, sessionId, hold)));
-        _activeSessions[sessionId] = SessionBilling.HoldCredits;
-        return Admission(SessionAdmissionOutcome.Admitted);
+        for (var next = attempt; next < attempt + MaxSpentAttempts; next++)
+        {
+            var hold = Draft(LedgerEntryKind.Hold, -SessionBilling.HoldCredits, sessionId, "session hold (first minute)", $"{sessionId}:hold:{next}");
+            var written = await WriteToStore(() => ledger.OpenSessionAsync(CustomerId, sessionId, next, hold));
+            if (written.Created)
+            {
+                Cached(written);
+                _activeSessions[sessionId] = new ActiveSession(SessionBilling.HoldCredits, next);
+                return Admission(SessionAdmissionOutcome.Admitted, next);
+            }
+
+            // This attempt's hold was taken and then refunded or settled, by a start whose session lost count of its
+            // attempts (a crash before it saved them): replaying that hold would open no record. Hold for the next attempt.
+            logger.LogWarning("Session {SessionId} asked to hold for spent attempt {Attempt}; holding for the next", sessionId, next);
+        }
+
+        throw new InvalidOperationException($"Session '{sessionId}' of '{CustomerId}' has {MaxSpentAttempts} spent start attempts from {attempt} on.");
     }
 
     public async Task<DebitResult> PayMinute(string sessionId, long minute)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(minute, 2);
-        if (!_activeSessions.TryGetValue(sessionId, out var paid))
+        if (!_activeSessions.TryGetValue(sessionId, out var session))
         {
-            return new DebitResult(false, _balance);
+            return new DebitResult(false, _balance, SessionOpen: false);
         }
 
         // Paying minute n means the session has paid minutes 1..n, so paying it again is a no-op.
-        if (paid >= minute)
+        if (session.Paid >= minute)
         {
             return new DebitResult(true, _balance);
         }
@@ -195,43 +214,60 @@ public sealed class CustomerGrain(
         }
 
         await Post(LedgerEntryKind.Charge, -SessionBilling.CreditsPerMinute, sessionId, $"session minute {minute}", key);
-        _activeSessions[sessionId] = minute;
+        _activeSessions[sessionId] = session with { Paid = minute };
         return new DebitResult(true, _balance);
     }
 
-    public async Task<SessionSettlement> SettleSession(string sessionId, long totalCredits, string idempotencyKey)
+    public async Task<SessionSettlement> SettleSession(string sessionId, SessionEnd end)
     {
-        if (!_activeSessions.TryGetValue(sessionId, out var paid))
+        if (!_activeSessions.TryGetValue(sessionId, out var session))
         {
-            // Already settled: answer with what was recorded then.
-            return new SessionSettlement((await ledger.FindSessionAsync(CustomerId, sessionId))?.CreditsCharged ?? 0, _balance);
+            // Settled before: answer with what was recorded then.
+            var record = await ledger.FindSessionAsync(CustomerId, sessionId);
+            return new SessionSettlement(record?.CreditsCharged ?? 0, _balance, record?.EndReason ?? end.Reason, record?.EndedAt ?? end.EndedAt);
         }
 
-        var delta = totalCredits - paid;
-        // Minutes used but not prepaid (a late timer) are charged only as far as the balance goes.
-        var charge = Math.Min(delta, _balance);
-        var final = delta > 0 && charge > 0 ? Draft(LedgerEntryKind.Charge, -charge, sessionId, "session final charge", idempotencyKey)
-            : delta < 0 ? Draft(LedgerEntryKind.Refund, -delta, sessionId, "unused prepaid minute", idempotencyKey)
+        var charge = SessionBilling.Settle(end.CreditsOwed, session.Paid, _balance);
+        var closing = charge.BalanceShort
+            ? new SessionClosing(sessionId, charge.Credits, EndReason.BalanceExhausted, SessionBilling.EndOfPaidTime(end.StartedAt, charge.Credits))
+            : new SessionClosing(sessionId, charge.Credits, end.Reason, end.EndedAt);
+        var delta = charge.Credits - session.Paid;
+        var final = delta > 0 ? Draft(LedgerEntryKind.Charge, -delta, sessionId, "session final charge", $"{sessionId}:settle")
+            : delta < 0 ? Draft(LedgerEntryKind.Refund, -delta, sessionId, "unused prepaid minute", $"{sessionId}:settle")
             : null;
-        var charged = paid - (final?.Amount ?? 0);
-        if (await WriteToStore(() => ledger.CloseSessionAsync(CustomerId, sessionId, charged, final)) is { } written)
+        if (charge.BalanceShort)
         {
-            // A replayed entry (written before a crash) is what was charged, whatever this call computed.
-            charged = paid - Cached(written).Amount;
+            logger.LogWarning(
+                "Session {SessionId} of {CustomerId} used {Owed} minutes, the balance paid {Charged}: ended as balance_exhausted at {EndedAt}",
+                sessionId, CustomerId, end.CreditsOwed, charge.Credits, closing.EndedAt);
         }
 
+        var written = await WriteToStore(() => ledger.CloseSessionAsync(CustomerId, closing, final));
         _activeSessions.Remove(sessionId);
-        return new SessionSettlement(charged, _balance);
+        if (written is { Created: false })
+        {
+            // The key was used before this activation (a crash after the write): the record says what was settled then.
+            return await SettleSession(sessionId, end);
+        }
+
+        if (written is not null)
+        {
+            Cached(written);
+        }
+
+        return new SessionSettlement(closing.CreditsCharged, _balance, closing.Reason, closing.EndedAt);
     }
 
-    public async Task<long> CancelAdmission(string sessionId, string refundKey)
+    public async Task<long> CancelAdmission(string sessionId)
     {
-        if (!_activeSessions.TryGetValue(sessionId, out var paid))
+        if (!_activeSessions.TryGetValue(sessionId, out var session))
         {
             return _balance;
         }
 
-        var refund = paid > 0 ? Draft(LedgerEntryKind.Refund, paid, sessionId, "no browser available: hold refunded", refundKey) : null;
+        var refund = session.Paid > 0
+            ? Draft(LedgerEntryKind.Refund, session.Paid, sessionId, "session did not start: hold refunded", $"{sessionId}:refund:{session.Attempt}")
+            : null;
         if (await WriteToStore(() => ledger.CancelSessionAsync(CustomerId, sessionId, refund)) is { } written)
         {
             Cached(written);
@@ -240,6 +276,8 @@ public sealed class CustomerGrain(
         _activeSessions.Remove(sessionId);
         return _balance;
     }
+
+    public Task<SessionSummary?> GetSessionRecord(string sessionId) => ledger.FindSessionAsync(CustomerId, sessionId);
 
     public async Task<LedgerAudit> AuditLedger()
     {
@@ -252,19 +290,33 @@ public sealed class CustomerGrain(
     {
         EnsureExists();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(credits);
-        // The grant is written last and always moves money, so its key alone says whether the period has started.
         var grantKey = $"{periodKey}:grant";
+        var expireKey = $"{periodKey}:expire";
         if (await ledger.FindAsync(CustomerId, grantKey) is not null)
         {
             return _balance;
         }
 
-        if (_balance > 0)
+        // The expiry and the grant are one step: written in one statement, so a crash leaves both or neither. (An expiry
+        // without its grant can only come from a build that wrote them apart; the grant then completes it.)
+        var at = clock.GetUtcNow();
+        var entries = new List<LedgerEntry>(2);
+        if (_balance > 0 && await ledger.FindAsync(CustomerId, expireKey) is null)
         {
-            await Post(LedgerEntryKind.Adjustment, -_balance, null, "unused credits of the previous period expire", $"{periodKey}:expire");
+            entries.Add(new LedgerEntry(_lastEntryId + 1, LedgerEntryKind.Adjustment, -_balance, 0, null, "unused credits of the previous period expire", at, expireKey));
         }
 
-        await Post(LedgerEntryKind.Grant, credits, null, reason, grantKey);
+        var balanceBefore = entries.Count == 0 ? _balance : 0;
+        var grant = new LedgerEntry(_lastEntryId + entries.Count + 1, LedgerEntryKind.Grant, credits, balanceBefore + credits, null, reason, at, grantKey);
+        entries.Add(grant);
+        if (!await WriteToStore(() => ledger.AppendAllAsync(CustomerId, entries)))
+        {
+            // Written by an activation that crashed before caching it: start again from the store.
+            DeactivateOnIdle();
+            throw new InvalidOperationException($"Credit period {periodKey} of '{CustomerId}' was written concurrently; retry.");
+        }
+
+        Cached(new LedgerAppendResult(grant, true));
         logger.LogInformation("Customer {CustomerId}: credit period {PeriodKey} started with {Credits} credits", CustomerId, periodKey, credits);
         return _balance;
     }
@@ -285,13 +337,14 @@ public sealed class CustomerGrain(
 
         foreach (var sessionId in _activeSessions.Keys)
         {
-            // Not awaited: metering calls back into this grain (PayMinute), which is busy until this turn ends.
-            GrainFactory.For<ISessionGrain>(sessionId).Meter().Ignore();
+            // Not awaited: metering calls back into this grain (PayMinute), which is busy until this turn ends. A session
+            // that never saved its start (its silo died, or its refund failed, after the hold) refunds the hold when ticked.
+            GrainFactory.For<ISessionGrain>(sessionId).Tick(CustomerId).Ignore();
         }
     }
 
     private async Task WatchSessions() =>
-        _sessionsReminder ??= await this.RegisterOrUpdateReminder(SessionsReminder, SessionsReminderPeriod, SessionsReminderPeriod);
+        _sessionsReminder ??= await this.RegisterOrUpdateReminder(SessionsReminder, timers.Value.ReminderPeriod, timers.Value.ReminderPeriod);
 
     private async Task StopWatching()
     {
@@ -394,10 +447,10 @@ public sealed class CustomerGrain(
             : SessionAdmissionOutcome.Admitted;
     }
 
-    private SessionAdmission Admission(SessionAdmissionOutcome outcome)
+    private SessionAdmission Admission(SessionAdmissionOutcome outcome, int attempt = 0)
     {
         var plan = S.Exists ? plans.Get(S.Plan) : null;
-        return new SessionAdmission(outcome, _balance, plan?.ConcurrencyLimit ?? 0, _activeSessions.Count, plan?.MaxSessionMinutes ?? 0);
+        return new SessionAdmission(outcome, _balance, plan?.ConcurrencyLimit ?? 0, _activeSessions.Count, plan?.MaxSessionMinutes ?? 0, attempt);
     }
 
     private Account ToAccount() => new(

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -9,14 +10,22 @@ using UFBrowsers.Sessions;
 namespace UFBrowsers.Grains.Pods;
 
 /// <summary>
-/// Keeps a node pool's warm browsers. Reentrant so that slow pod starts never block a hand-out: every
-/// change to the collections below happens between awaits, so each stays consistent on its own.
-/// The pool's pods live as long as this silo's provider; nothing here is persisted.
+/// Keeps a node pool's warm browsers, hands them to sessions, and answers whether a session's browser is still alive.
+/// Reentrant so that slow pod starts never block a hand-out: every change to the collections below happens between
+/// awaits, so each stays consistent on its own.
 /// </summary>
+/// <remarks>
+/// Nothing here is persisted: the sessions are the record of which pod serves whom (each keeps its lease in its state).
+/// Every running session asks this grain about its pod at least every liveness interval, and each question is a claim on
+/// the pod; so a pool that moved to another silo knows its assigned pods again within one interval. The sweep deletes
+/// live pods that nobody claims for <see cref="PodPoolOptions.ClaimTimeoutSeconds"/>, after asking their session when it
+/// is known (a session that gave up on a start, or ended without releasing its pod, says no).
+/// </remarks>
 [Reentrant]
 public sealed class PodPoolGrain(
     IPodProvider provider,
     IOptions<PodPoolOptions> options,
+    [FromKeyedServices(UFBrowsersClock.Key)] TimeProvider clock,
     UFBrowsersMetrics metrics,
     ILogger<PodPoolGrain> logger) : Grain, IPodPoolGrain, IRemindable
 {
@@ -25,9 +34,16 @@ public sealed class PodPoolGrain(
 
     private static readonly TimeSpan RefillInterval = TimeSpan.FromSeconds(5);
 
+    /// <summary>How much longer than the acquire timeout a provider that ignores cancellation is given before the caller is answered.</summary>
+    private static readonly TimeSpan CancellationGrace = TimeSpan.FromSeconds(2);
+
     private readonly LinkedList<PodLease> _ready = new();
     private readonly Dictionary<string, LinkedListNode<PodLease>> _readyById = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (PodLease Pod, string SessionId)> _assigned = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PodClaim> _assigned = new(StringComparer.Ordinal);
+
+    /// <summary>Live pods this activation knows nothing about, since when it has seen them unclaimed.</summary>
+    private readonly Dictionary<string, DateTimeOffset> _unclaimedSince = new(StringComparer.Ordinal);
+    private LivePodListing? _listing;
     private int _creating;
     private long _hits;
     private long _misses;
@@ -35,9 +51,15 @@ public sealed class PodPoolGrain(
 
     private string NodePool => this.GetPrimaryKeyString();
 
+    private PodPoolOptions Options => options.Value;
+
+    private LivePodListing Listing => _listing ??= new LivePodListing(provider, NodePool, clock, TimeSpan.FromSeconds(Options.LivenessMaxAgeSeconds));
+
+    private TimeSpan ClaimTimeout => TimeSpan.FromSeconds(Options.ClaimTimeoutSeconds);
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.EffectivePools().TryGetValue(NodePool, out var pool))
+        if (!Options.EffectivePools().TryGetValue(NodePool, out var pool))
         {
             throw new InvalidOperationException($"Node pool '{NodePool}' is not configured.");
         }
@@ -46,6 +68,10 @@ public sealed class PodPoolGrain(
         this.RegisterGrainTimer(
             _ => { Refill(); return Task.CompletedTask; },
             new GrainTimerCreationOptions { DueTime = RefillInterval, Period = RefillInterval, KeepAlive = true });
+        var sweep = TimeSpan.FromSeconds(Options.SweepSeconds);
+        this.RegisterGrainTimer(
+            _ => SweepQuietly(),
+            new GrainTimerCreationOptions { DueTime = sweep, Period = sweep, KeepAlive = true });
         return Task.CompletedTask;
     }
 
@@ -64,17 +90,18 @@ public sealed class PodPoolGrain(
     public async Task<PodLease?> Acquire(string sessionId, string? customerId = null)
     {
         var assignment = new PodAssignment(sessionId, customerId, customerId is null ? null : TenantNamespace.For(customerId));
+        var timeout = TimeSpan.FromSeconds(Options.AcquireTimeoutSeconds);
         if (_ready.First is { } first)
         {
             var pod = first.Value;
             _ready.RemoveFirst();
             _readyById.Remove(pod.PodId);
-            _assigned[pod.PodId] = (pod, sessionId);
+            _assigned[pod.PodId] = new PodClaim(pod, sessionId, clock.GetUtcNow());
             _hits++;
             metrics.PoolHit(NodePool);
             ReadyChanged();
             Refill();
-            await Assign(pod, assignment);
+            await Assign(pod, assignment, timeout);
             return pod;
         }
 
@@ -86,23 +113,43 @@ public sealed class PodPoolGrain(
             return null;
         }
 
-        var created = await CreatePod(assignment);
+        // The start is cancelled at the timeout, and the caller answered soon after even if the provider ignores that:
+        // the session's call must end before Orleans gives up on it, or a pod would be made for a session that left.
+        var cancel = new CancellationTokenSource(timeout);
+        var creation = CreatePod(assignment, cancel.Token);
+        PodLease? created;
+        try
+        {
+            created = await creation.WaitAsync(timeout + CancellationGrace);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("Pool {NodePool} could not start a pod for session {SessionId} within {Timeout}", NodePool, sessionId, timeout);
+            _ = DeleteWhenStarted(creation);
+            return null;
+        }
+
         if (created is not null)
         {
-            _assigned[created.PodId] = (created, sessionId);
+            _assigned[created.PodId] = new PodClaim(created, sessionId, clock.GetUtcNow());
         }
 
         Refill();
         return created;
     }
 
-    public async Task Release(string podId)
+    public async Task Release(PodLease pod)
     {
-        if (_assigned.Remove(podId, out var assignment))
+        _assigned.Remove(pod.PodId);
+        _unclaimedSince.Remove(pod.PodId);
+        if (_readyById.Remove(pod.PodId, out var node))
         {
-            await DeletePod(assignment.Pod);
+            _ready.Remove(node);
+            ReadyChanged();
         }
 
+        // Deleted even when this activation does not know it (the pool moved, or the sweep forgot it): single use either way.
+        await DeletePod(pod);
         Refill();
     }
 
@@ -115,14 +162,36 @@ public sealed class PodPoolGrain(
             logger.LogWarning("Warm pod {PodId} of pool {NodePool} died before use", podId, NodePool);
             await DeletePod(node.Value);
         }
-        else if (_assigned.Remove(podId, out var assignment))
+        else if (_assigned.Remove(podId, out var claim))
         {
-            logger.LogWarning("Pod {PodId} of session {SessionId} died", podId, assignment.SessionId);
-            await DeletePod(assignment.Pod);
-            await GrainFactory.For<ISessionGrain>(assignment.SessionId).End(EndReason.PodFailed);
+            logger.LogWarning("Pod {PodId} of session {SessionId} died", podId, claim.SessionId);
+            await DeletePod(claim.Pod);
+            await GrainFactory.For<ISessionGrain>(claim.SessionId).PodFailed(podId);
         }
 
         Refill();
+    }
+
+    public async Task<PodCheck> CheckPod(string sessionId, PodLease pod, DateTimeOffset since)
+    {
+        var listing = await Listing.GetAsync(since);
+        if (listing.Pods.ContainsKey(pod.PodId))
+        {
+            if (!_readyById.ContainsKey(pod.PodId))
+            {
+                _assigned[pod.PodId] = new PodClaim(pod, sessionId, clock.GetUtcNow());
+                _unclaimedSince.Remove(pod.PodId);
+            }
+
+            return new PodCheck(true, listing.TakenAt);
+        }
+
+        if (_assigned.TryGetValue(pod.PodId, out var claim) && claim.SessionId == sessionId)
+        {
+            _assigned.Remove(pod.PodId);
+        }
+
+        return new PodCheck(false, listing.TakenAt);
     }
 
     public async Task Warm()
@@ -146,6 +215,145 @@ public sealed class PodPoolGrain(
     public Task<PodPoolStatus> GetStatus() =>
         Task.FromResult(new PodPoolStatus(NodePool, _pool.WarmTarget, _ready.Count, _creating, _assigned.Count, _hits, _misses));
 
+    public async Task<PodSweepReport> Sweep()
+    {
+        // What this activation knew before the listing began: a pod made or handed out during the listing may be missing from it.
+        var startedAt = clock.GetUtcNow();
+        var readyBefore = _readyById.Keys.ToList();
+        var assignedBefore = _assigned.Keys.ToList();
+        var listing = await Listing.GetAsync(startedAt);
+
+        var gone = new List<string>();
+        foreach (var podId in readyBefore.Where(id => !listing.Pods.ContainsKey(id)))
+        {
+            if (_readyById.Remove(podId, out var node))
+            {
+                _ready.Remove(node);
+                gone.Add(podId);
+                logger.LogWarning("Warm pod {PodId} of pool {NodePool} is gone", podId, NodePool);
+            }
+        }
+
+        foreach (var podId in assignedBefore.Where(id => !listing.Pods.ContainsKey(id)))
+        {
+            // Its session finds out at its next check and ends as pod_lost.
+            if (_assigned.Remove(podId))
+            {
+                gone.Add(podId);
+            }
+        }
+
+        if (gone.Count > 0)
+        {
+            ReadyChanged();
+        }
+
+        foreach (var podId in _unclaimedSince.Keys.Where(id => !listing.Pods.ContainsKey(id)).ToList())
+        {
+            _unclaimedSince.Remove(podId);
+        }
+
+        var deleted = new List<string>();
+        foreach (var live in listing.Pods.Values)
+        {
+            if (await DeleteIfUnclaimed(live))
+            {
+                deleted.Add(live.PodId);
+            }
+        }
+
+        if (deleted.Count + gone.Count > 0)
+        {
+            logger.LogInformation("Pool {NodePool} sweep: {Alive} pods alive, {Deleted} deleted as unclaimed, {Gone} known pods gone",
+                NodePool, listing.Pods.Count, deleted.Count, gone.Count);
+        }
+
+        Refill();
+        return new PodSweepReport(listing.Pods.Count, deleted, gone);
+    }
+
+    private async Task SweepQuietly()
+    {
+        try
+        {
+            await Sweep();
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Pool {NodePool} could not sweep its pods; trying again in {Seconds} s", NodePool, Options.SweepSeconds);
+        }
+    }
+
+    /// <summary>Deletes a live pod that is not warm and that no session has claimed for the claim timeout, unless its session says it holds it.</summary>
+    private async Task<bool> DeleteIfUnclaimed(LivePod live)
+    {
+        var now = clock.GetUtcNow();
+        if (_readyById.ContainsKey(live.PodId))
+        {
+            return false;
+        }
+
+        string? sessionId;
+        PodLease pod;
+        if (_assigned.TryGetValue(live.PodId, out var claim))
+        {
+            if (now - claim.ClaimedAt < ClaimTimeout)
+            {
+                return false;
+            }
+
+            (sessionId, pod) = (claim.SessionId, claim.Pod);
+        }
+        else
+        {
+            if (!_unclaimedSince.TryGetValue(live.PodId, out var since))
+            {
+                _unclaimedSince[live.PodId] = since = now;
+            }
+
+            if (now - since < ClaimTimeout)
+            {
+                return false;
+            }
+
+            (sessionId, pod) = (live.SessionId, new PodLease(live.PodId, NodePool, "", ""));
+        }
+
+        if (sessionId is not null)
+        {
+            bool holds;
+            try
+            {
+                // Wakes the session if need be; an active session holding this pod claims it again.
+                holds = await GrainFactory.For<ISessionGrain>(sessionId).HoldsPod(live.PodId);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Pool {NodePool} could not ask session {SessionId} about pod {PodId}; asking again at the next sweep", NodePool, sessionId, live.PodId);
+                return false;
+            }
+
+            if (holds)
+            {
+                _assigned[live.PodId] = new PodClaim(pod, sessionId, clock.GetUtcNow());
+                _unclaimedSince.Remove(live.PodId);
+                return false;
+            }
+        }
+
+        // Claimed or handed out while the session was asked: keep it.
+        if (_readyById.ContainsKey(live.PodId) || (_assigned.TryGetValue(live.PodId, out var latest) && clock.GetUtcNow() - latest.ClaimedAt < ClaimTimeout))
+        {
+            return false;
+        }
+
+        logger.LogWarning("Deleting pod {PodId} of pool {NodePool}: no session has claimed it for {Timeout}", live.PodId, NodePool, ClaimTimeout);
+        _assigned.Remove(live.PodId);
+        _unclaimedSince.Remove(live.PodId);
+        await DeletePod(pod);
+        return true;
+    }
+
     private void ReadyChanged() => metrics.PodsReady(NodePool, _ready.Count);
 
     private int Total => _ready.Count + _creating + _assigned.Count;
@@ -160,7 +368,7 @@ public sealed class PodPoolGrain(
 
     private async Task AddWarmPod()
     {
-        var pod = await CreatePod();
+        var pod = await CreatePod(null, CancellationToken.None);
         if (pod is not null)
         {
             _readyById[pod.PodId] = _ready.AddLast(pod);
@@ -168,12 +376,12 @@ public sealed class PodPoolGrain(
         }
     }
 
-    private async Task<PodLease?> CreatePod(PodAssignment? assignment = null)
+    private async Task<PodLease?> CreatePod(PodAssignment? assignment, CancellationToken cancellationToken)
     {
         _creating++;
         try
         {
-            return await provider.CreateAsync(NodePool, CancellationToken.None, assignment);
+            return await provider.CreateAsync(NodePool, cancellationToken, assignment);
         }
         catch (Exception ex)
         {
@@ -187,15 +395,26 @@ public sealed class PodPoolGrain(
         }
     }
 
-    private async Task Assign(PodLease pod, PodAssignment assignment)
+    /// <summary>A pod whose session stopped waiting is never handed to anyone: deleted as soon as its start ends.</summary>
+    private async Task DeleteWhenStarted(Task<PodLease?> creation)
+    {
+        if (await creation is { } pod)
+        {
+            logger.LogWarning("Pod {PodId} of pool {NodePool} started after its session stopped waiting; deleting it", pod.PodId, NodePool);
+            await DeletePod(pod);
+        }
+    }
+
+    private async Task Assign(PodLease pod, PodAssignment assignment, TimeSpan timeout)
     {
         try
         {
-            await provider.AssignAsync(pod, assignment, CancellationToken.None);
+            using var cancel = new CancellationTokenSource(timeout);
+            await provider.AssignAsync(pod, assignment, cancel.Token);
         }
         catch (Exception ex)
         {
-            // The pod still serves its session; the reconciler finds it through this pool's inventory instead of its labels.
+            // The pod still serves its session, which claims it at every check.
             logger.LogWarning(ex, "Pool {NodePool} could not mark pod {PodId} as serving session {SessionId}", NodePool, pod.PodId, assignment.SessionId);
         }
     }

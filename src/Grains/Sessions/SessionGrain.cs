@@ -13,6 +13,18 @@ using UFBrowsers.Sessions;
 
 namespace UFBrowsers.Grains.Sessions;
 
+/// <summary>
+/// One browser session from request to bill. Its life is tied to its browser's: at every liveness check it asks its
+/// pool whether the pod is alive, pays a minute only after a check that saw it alive, and ends as <c>pod_lost</c>,
+/// billed up to the last check that saw it alive, when it is gone.
+/// </summary>
+/// <remarks>
+/// Money moves in the customer's ledger, always before this grain writes its own state, and each ledger write carries
+/// what this grain would need to finish after a crash: the hold opens the customer's record of the session (a start that
+/// never saved is refunded when the customer's reminder ticks it), and the settlement writes the end's reason and time
+/// with the final charge (an end that never saved is read back at the next activation). So a crash between two writes
+/// leaves the ledger ahead, and the next activation catches up from it.
+/// </remarks>
 public sealed class SessionGrain(
     [PersistentState("session", StorageNames.Grains)] IPersistentState<SessionState> state,
     IOptions<PodPoolOptions> pools,
@@ -21,12 +33,12 @@ public sealed class SessionGrain(
     UFBrowsersMetrics metrics,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain
 {
-    /// <summary>How soon a meter that failed (storage or the customer unreachable) runs again, rather than at the next reminder a minute on.</summary>
+    /// <summary>How soon a meter that failed (storage, the pool or the customer unreachable) runs again, rather than at the next reminder.</summary>
     private static readonly TimeSpan MeterRetryDelay = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Wakes the session at its next minute or deadline while this activation lives. The durable wake-up, should the silo
-    /// die, is the customer's reminder, which meters each of its active sessions (see <see cref="CustomerGrain"/>).
+    /// Wakes the session at its next minute, liveness check or deadline while this activation lives. The durable wake-up,
+    /// should the silo die, is the customer's reminder, which ticks each of its active sessions (see <see cref="CustomerGrain"/>).
     /// </summary>
     private IGrainTimer? _meterTimer;
 
@@ -34,18 +46,25 @@ public sealed class SessionGrain(
     /// <remarks>Created by the first connection: most of a silo's sessions at any moment have none yet.</remarks>
     private Dictionary<string, ISessionObserver>? _observers;
 
+    /// <summary>The leases of the gateways this session's clients are connected through; made by the first check with connections.</summary>
+    private GatewayLeases? _gateways;
+
     private SessionState S => state.State;
 
     private string SessionId => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (S.Status == SessionStatus.Active)
+        {
+            // The last activation may have settled the session, or had its start undone, without living to save that.
+            await CatchUpWithLedger();
+        }
+
         if (S.Status == SessionStatus.Active)
         {
             ScheduleMeter();
         }
-
-        return Task.CompletedTask;
     }
 
     public async Task<SessionStartResult> Start(SessionRequest request)
@@ -73,21 +92,22 @@ public sealed class SessionGrain(
                 $"Unknown node pool '{nodePool}'. Known pools: {string.Join(", ", pools.Value.EffectivePools().Keys)}.");
         }
 
-        var attempt = S.Attempts + 1;
         var customer = GrainFactory.For<ICustomerGrain>(request.CustomerId);
-        var admission = await customer.AdmitSession(SessionId, $"{SessionId}:hold:{attempt}");
+        var admission = await customer.AdmitSession(SessionId, S.Attempts + 1);
         if (!admission.IsAdmitted)
         {
             return new SessionStartResult(ToOutcome(admission.Outcome), null, admission.Balance, admission.ConcurrencyLimit, admission.SessionsInUse);
         }
 
+        // From here until the state below is saved, a crash leaves a hold without a started session: the customer's
+        // reminder ticks this session, finds it New and refunds the hold (see Tick).
         var pod = await AcquirePod(nodePool, request.CustomerId);
         if (pod is null)
         {
-            var balance = await customer.CancelAdmission(SessionId, $"{SessionId}:refund:{attempt}");
+            S.Attempts = admission.Attempt;
+            var balance = await customer.CancelAdmission(SessionId);
             metrics.CreditsRefunded(SessionBilling.HoldCredits);
-            S.Attempts = attempt;
-            await state.WriteStateAsync();
+            await TryWriteState("its count of start attempts");
             return new SessionStartResult(SessionStartOutcome.NoBrowserAvailable, null, balance, admission.ConcurrencyLimit, admission.SessionsInUse - 1,
                 "No browser could be started; the hold was refunded.");
         }
@@ -98,11 +118,12 @@ public sealed class SessionGrain(
             ? TimeSpan.FromSeconds(seconds)
             : maxLifetime;
 
-        S.Attempts = attempt;
+        S.Attempts = admission.Attempt;
         S.Request = request;
         S.Status = SessionStatus.Active;
         S.NodePool = nodePool;
         S.Pod = pod;
+        S.PodSeenAliveAt = now;
         S.CreatedAt = now;
         S.ExpiresAt = now + lifetime;
         S.CreditsPaid = SessionBilling.HoldCredits;
@@ -112,7 +133,16 @@ public sealed class SessionGrain(
         S.IdleTimeoutSeconds = request.IdleTimeoutSeconds ?? timers.Value.IdleTimeoutSeconds;
         S.IdleSince = S.FirstConnectDeadline is null ? now : null;
         Record(new SessionEvent(SessionEventType.Created, now));
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            await UndoStart(customer, pod, ex);
+            throw;
+        }
+
         ScheduleMeter();
         metrics.CreditsHeld(SessionBilling.HoldCredits);
         metrics.SessionStarted(nodePool);
@@ -121,12 +151,186 @@ public sealed class SessionGrain(
         return new SessionStartResult(SessionStartOutcome.Started, View(), S.Balance, admission.ConcurrencyLimit, admission.SessionsInUse);
     }
 
+    /// <summary>
+    /// The started state could not be saved, so the caller is told the start failed: the hold is refunded and the pod
+    /// released, and the activation reloads. Should the save have been written after all, the next activation finds no
+    /// record of the session in the ledger and undoes it (<see cref="CatchUpWithLedger"/>).
+    /// </summary>
+    private async Task UndoStart(ICustomerGrain customer, PodLease pod, Exception cause)
+    {
+        logger.LogWarning(cause, "Session {SessionId} could not save its start; refunding its hold and releasing pod {PodId}", SessionId, pod.PodId);
+        DeactivateOnIdle();
+        try
+        {
+            await customer.CancelAdmission(SessionId);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Session {SessionId} could not refund its hold now; the customer's reminder will", SessionId);
+        }
+
+        await ReleasePod(pod);
+    }
+
     public Task<SessionView?> Get() => Task.FromResult(S.Status == SessionStatus.New ? null : View());
 
     public Task<SessionView?> End(EndReason reason) => EndAt(reason, clock.GetUtcNow());
 
     public Task<SessionView?> EndOwned(string customerId, EndReason reason) =>
         S.Status == SessionStatus.New || S.Request!.CustomerId != customerId ? Task.FromResult<SessionView?>(null) : End(reason);
+
+    public async Task Tick(string customerId)
+    {
+        if (S.Status == SessionStatus.New)
+        {
+            // Only the customer's reminder ticks, and only sessions it holds a hold for: this one took a hold and never saved
+            // its start (its silo died or its refund failed after the hold). No start runs now (the grain is not reentrant).
+            var balance = await GrainFactory.For<ICustomerGrain>(customerId).CancelAdmission(SessionId);
+            metrics.CreditsRefunded(SessionBilling.HoldCredits);
+            SlotFreed(customerId);
+            logger.LogWarning("Session {SessionId} of {CustomerId} held a credit without starting; refunded (balance {Balance})", SessionId, customerId, balance);
+            return;
+        }
+
+        await Meter();
+    }
+
+    public async Task Meter()
+    {
+        if (S.Status != SessionStatus.Active)
+        {
+            return;
+        }
+
+        var pod = await CheckPod();
+        if (pod == PodLiveness.Gone)
+        {
+            await EndAt(EndReason.PodLost, S.PodSeenAliveAt ?? S.CreatedAt);
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var connectionsChanged = await DropConnectionsOfDeadGateways(now);
+        if (now >= S.ExpiresAt)
+        {
+            await EndAt(EndReason.Timeout, KnownAliveUntil(S.ExpiresAt, pod));
+            return;
+        }
+
+        if (S.FirstConnectDeadline is { } firstConnect && now >= firstConnect)
+        {
+            await EndAt(EndReason.NoClient, firstConnect);
+            return;
+        }
+
+        if (S.IdleDeadline is { } idle && now >= idle)
+        {
+            await EndAt(EndReason.IdleTimeout, KnownAliveUntil(idle, pod));
+            return;
+        }
+
+        if (pod == PodLiveness.Unknown)
+        {
+            // No minute is paid for a browser not known to be alive; ask again soon.
+            if (connectionsChanged)
+            {
+                await WriteState();
+            }
+
+            StartMeterTimer(MeterRetryDelay);
+            return;
+        }
+
+        var due = Math.Min(SessionBilling.MinutesBegun(now - S.CreatedAt), SessionBilling.MaximumCredits(S.ExpiresAt - S.CreatedAt));
+        var paidBefore = S.CreditsPaid;
+        // Minutes are paid by number, so a retry after a crash can never pay a minute twice.
+        for (var minute = S.CreditsPaid + 1; minute <= due; minute++)
+        {
+            var debit = await Customer.PayMinute(SessionId, minute);
+            S.Balance = debit.Balance;
+            if (!debit.SessionOpen)
+            {
+                // Settled or cancelled in the ledger by an activation that did not live to save it.
+                await CatchUpWithLedger();
+                return;
+            }
+
+            if (!debit.Paid)
+            {
+                await End(EndReason.BalanceExhausted);
+                return;
+            }
+
+            S.CreditsPaid = minute;
+            metrics.CreditsCharged(1);
+        }
+
+        // Written with each minute paid, so the time the pod was last seen alive is never more than a minute stale in storage.
+        if (S.CreditsPaid != paidBefore || connectionsChanged)
+        {
+            await WriteState();
+        }
+
+        ScheduleMeter();
+    }
+
+    public async Task PodFailed(string podId)
+    {
+        if (S.Status == SessionStatus.Active && S.Pod?.PodId == podId)
+        {
+            // A provider that watches its browsers reports a death as it happens; one that finds it late (a periodic
+            // reconciler) must not bill past the last sighting by more than the check that would have found it.
+            await EndAt(EndReason.PodFailed, KnownAliveUntil(clock.GetUtcNow(), PodLiveness.Unknown));
+        }
+    }
+
+    public Task<bool> HoldsPod(string podId) => Task.FromResult(S.Status == SessionStatus.Active && S.Pod?.PodId == podId);
+
+    public async Task<SessionConnection> Connect(string connectionId, string gatewayId, ISessionObserver observer)
+    {
+        if (S.Status != SessionStatus.Active)
+        {
+            return new SessionConnection(S.Status, S.EndReason, null);
+        }
+
+        (_observers ??= new Dictionary<string, ISessionObserver>(StringComparer.Ordinal))[connectionId] = observer;
+        if (!S.Connections.Exists(c => c.ConnectionId == connectionId))
+        {
+            var now = clock.GetUtcNow();
+            S.Connections.Add(new GatewayConnection(connectionId, gatewayId, now));
+            S.FirstConnectDeadline = null;
+            S.IdleSince = null;
+            Record(new SessionEvent(SessionEventType.Connected, now, connectionId, S.Connections.Count));
+            await WriteState();
+            ScheduleMeter();
+        }
+
+        return new SessionConnection(SessionStatus.Active, null, S.Pod);
+    }
+
+    public async Task Disconnect(string connectionId)
+    {
+        _observers?.Remove(connectionId);
+        if (S.Status != SessionStatus.Active || S.Connections.RemoveAll(c => c.ConnectionId == connectionId) == 0)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        if (S.Connections.Count == 0)
+        {
+            S.IdleSince = now;
+        }
+
+        Record(new SessionEvent(SessionEventType.Disconnected, now, connectionId, S.Connections.Count));
+        await WriteState();
+        ScheduleMeter();
+    }
+
+    public Task<PodLease?> GetPod() => Task.FromResult(S.Status == SessionStatus.Active ? S.Pod : null);
+
+    public Task<SessionEventLog?> GetEvents() =>
+        Task.FromResult(S.Status == SessionStatus.New ? null : new SessionEventLog(S.Events.ToList(), S.EventsDropped));
 
     /// <summary>Ends the session as of <paramref name="at"/>: a timer that fires late (after a silo restart) bills only up to its deadline.</summary>
     private async Task<SessionView?> EndAt(EndReason reason, DateTimeOffset at)
@@ -143,126 +347,147 @@ public sealed class SessionGrain(
 
         var endedAt = Min(at, S.ExpiresAt);
         // A session nobody ever connected to is charged the minimum, however long its first-connect window was.
-        var billable = reason == EndReason.NoClient ? TimeSpan.Zero : endedAt - S.CreatedAt;
-        var owed = SessionBilling.CreditsOwed(billable);
-        NotifyEnded(reason);
-        var settlement = await Customer.SettleSession(SessionId, owed, $"{SessionId}:settle");
-        await ReleasePod();
-        RecordSettlement(settlement.Moved - S.CreditsPaid);
-
-        S.Status = SessionStatus.Ended;
-        S.EndedAt = endedAt;
-        S.EndReason = reason;
-        S.CreditsPaid = settlement.Moved;
-        S.Balance = settlement.Balance;
-        Record(new SessionEvent(SessionEventType.Ended, endedAt, Clients: S.Connections.Count, EndReason: reason,
-            BillableSeconds: (long)Math.Ceiling(billable.TotalSeconds), CreditsCharged: settlement.Moved));
-        S.Connections.Clear();
-        await state.WriteStateAsync();
+        var owed = SessionBilling.CreditsOwed(reason == EndReason.NoClient ? TimeSpan.Zero : endedAt - S.CreatedAt);
+        // The one write that ends the session: if it fails nothing has changed and the caller hears so.
+        var settlement = await Customer.SettleSession(SessionId, new SessionEnd(reason, endedAt, owed, S.CreatedAt));
+        RecordSettlement(settlement.Charged - S.CreditsPaid);
+        Ended(settlement);
+        await ReleasePod(S.Pod);
+        await SaveEnded();
         SlotFreed();
-        _meterTimer?.Dispose();
-        _meterTimer = null;
-        metrics.SessionEnded(S.NodePool, reason);
+        metrics.SessionEnded(S.NodePool, S.EndReason!.Value);
         Publish(CustomerEventKind.SessionEnded);
-        logger.LogInformation("Session {SessionId} ended ({Reason}); charged {Credits} credits", SessionId, reason, settlement.Moved);
+        logger.LogInformation("Session {SessionId} ended ({Reason}); charged {Credits} credits", SessionId, S.EndReason, S.CreditsPaid);
         return View();
     }
 
-    public async Task Meter()
+    /// <summary>Applies a settlement as the ledger recorded it, and tells the connected clients why the session ended.</summary>
+    private void Ended(SessionSettlement settlement)
     {
-        if (S.Status != SessionStatus.Active)
-        {
-            return;
-        }
+        var clients = S.Connections.Count;
+        var billable = settlement.Reason == EndReason.NoClient ? TimeSpan.Zero : settlement.EndedAt - S.CreatedAt;
+        S.Status = SessionStatus.Ended;
+        S.EndedAt = settlement.EndedAt;
+        S.EndReason = settlement.Reason;
+        S.CreditsPaid = settlement.Charged;
+        S.Balance = settlement.Balance;
+        Record(new SessionEvent(SessionEventType.Ended, settlement.EndedAt, Clients: clients, EndReason: settlement.Reason,
+            BillableSeconds: (long)Math.Ceiling(Math.Max(0, billable.TotalSeconds)), CreditsCharged: settlement.Charged));
+        S.Connections.Clear();
+        NotifyEnded(settlement.Reason);
+        _meterTimer?.Dispose();
+        _meterTimer = null;
+    }
 
-        var now = clock.GetUtcNow();
-        if (now >= S.ExpiresAt)
+    /// <summary>
+    /// The ledger holds the end already, so a failed save changes nothing the caller is told: the activation reloads, and
+    /// the next one reads the end back from the ledger.
+    /// </summary>
+    private async Task SaveEnded()
+    {
+        try
         {
-            await End(EndReason.Timeout);
-            return;
+            await state.WriteStateAsync();
         }
-
-        if (S.FirstConnectDeadline is { } firstConnect && now >= firstConnect)
+        catch (Exception ex)
         {
-            await EndAt(EndReason.NoClient, firstConnect);
-            return;
+            logger.LogWarning(ex, "Session {SessionId} ended and was settled but could not save that; its next activation reads the end from the ledger", SessionId);
+            DeactivateOnIdle();
         }
+    }
 
-        if (S.IdleDeadline is { } idle && now >= idle)
+    /// <summary>Brings an active-looking state in line with the customer's record of the session, which money moves with.</summary>
+    private async Task CatchUpWithLedger()
+    {
+        var record = await Customer.GetSessionRecord(SessionId);
+        switch (record?.Status)
         {
-            await EndAt(EndReason.IdleTimeout, idle);
-            return;
-        }
-
-        var due = Math.Min(SessionBilling.MinutesBegun(now - S.CreatedAt), SessionBilling.MaximumCredits(S.ExpiresAt - S.CreatedAt));
-        var paidBefore = S.CreditsPaid;
-        // Minutes are paid by number, so a retry after a crash can never pay a minute twice.
-        for (var minute = S.CreditsPaid + 1; minute <= due; minute++)
-        {
-            var debit = await Customer.PayMinute(SessionId, minute);
-            S.Balance = debit.Balance;
-            if (!debit.Paid)
-            {
-                await End(EndReason.BalanceExhausted);
+            case SessionStatus.Active:
                 return;
+            case SessionStatus.Ended:
+                logger.LogWarning("Session {SessionId} was settled ({Reason}) by an activation that did not save it; finishing its end", SessionId, record.EndReason);
+                Ended(new SessionSettlement(record.CreditsCharged, S.Balance, record.EndReason ?? EndReason.PodLost, record.EndedAt ?? clock.GetUtcNow()));
+                await ReleasePod(S.Pod);
+                await SaveEnded();
+                SlotFreed();
+                return;
+            default:
+                // The start was undone (its hold refunded) after this state was written: the session never started.
+                logger.LogWarning("Session {SessionId} was saved as started but its hold was refunded; it did not start", SessionId);
+                var pod = S.Pod;
+                state.State = new SessionState { Attempts = S.Attempts };
+                await ReleasePod(pod);
+                await TryWriteState("that its start was undone");
+                return;
+        }
+    }
+
+    /// <summary>Whether the pod is alive, asked of its pool; unknown when the pool cannot tell.</summary>
+    private async Task<PodLiveness> CheckPod()
+    {
+        var pod = S.Pod!;
+        try
+        {
+            var check = await GrainFactory.For<IPodPoolGrain>(pod.NodePool).CheckPod(SessionId, pod, S.PodSeenAliveAt ?? S.CreatedAt);
+            if (!check.Alive)
+            {
+                logger.LogWarning("Session {SessionId}: pod {PodId} is gone (not alive at {At}); ending as pod_lost", SessionId, pod.PodId, check.At);
+                return PodLiveness.Gone;
             }
 
-            S.CreditsPaid = minute;
-            metrics.CreditsCharged(1);
-        }
+            if (S.PodSeenAliveAt is not { } seen || check.At > seen)
+            {
+                S.PodSeenAliveAt = check.At;
+            }
 
-        if (S.CreditsPaid != paidBefore)
+            return PodLiveness.Alive;
+        }
+        catch (Exception ex)
         {
-            await state.WriteStateAsync();
+            logger.LogWarning(ex, "Session {SessionId} could not learn whether pod {PodId} is alive", SessionId, pod.PodId);
+            return PodLiveness.Unknown;
         }
-
-        ScheduleMeter();
     }
 
-    public async Task<SessionConnection> Connect(string connectionId, ISessionObserver observer)
+    /// <summary>
+    /// A late end while the pod's life cannot be confirmed is billed no further than one check interval past the last
+    /// moment the pod was seen alive (a dead pod would have been found within that interval).
+    /// </summary>
+    private DateTimeOffset KnownAliveUntil(DateTimeOffset at, PodLiveness pod) =>
+        pod == PodLiveness.Alive ? at : Min(at, (S.PodSeenAliveAt ?? S.CreatedAt) + timers.Value.LivenessCheckInterval);
+
+    /// <summary>
+    /// Drops the connections of gateway processes whose lease ran out: that process is gone and its clients with it. When
+    /// the last connection goes, the idle clock starts from the last moment the gateway was heard from.
+    /// </summary>
+    private async Task<bool> DropConnectionsOfDeadGateways(DateTimeOffset now)
     {
-        if (S.Status != SessionStatus.Active)
-        {
-            return new SessionConnection(S.Status, S.EndReason, null);
-        }
-
-        (_observers ??= new Dictionary<string, ISessionObserver>(StringComparer.Ordinal))[connectionId] = observer;
-        if (!S.Connections.Contains(connectionId))
-        {
-            S.Connections.Add(connectionId);
-            S.FirstConnectDeadline = null;
-            S.IdleSince = null;
-            Record(new SessionEvent(SessionEventType.Connected, clock.GetUtcNow(), connectionId, S.Connections.Count));
-            await state.WriteStateAsync();
-            ScheduleMeter();
-        }
-
-        return new SessionConnection(SessionStatus.Active, null, S.Pod);
-    }
-
-    public async Task Disconnect(string connectionId)
-    {
-        _observers?.Remove(connectionId);
-        if (S.Status != SessionStatus.Active || !S.Connections.Remove(connectionId))
-        {
-            return;
-        }
-
-        var now = clock.GetUtcNow();
         if (S.Connections.Count == 0)
         {
-            S.IdleSince = now;
+            return false;
         }
 
-        Record(new SessionEvent(SessionEventType.Disconnected, now, connectionId, S.Connections.Count));
-        await state.WriteStateAsync();
-        ScheduleMeter();
+        var expired = await (_gateways ??= new GatewayLeases(GrainFactory, logger)).ExpiredAsync(S.Connections.Select(c => c.GatewayId), now);
+        foreach (var (gatewayId, lease) in expired)
+        {
+            foreach (var connection in S.Connections.Where(c => c.GatewayId == gatewayId).ToList())
+            {
+                var lastSeen = Min(Max(connection.ConnectedAt, lease.LastRenewedAt ?? connection.ConnectedAt), now);
+                S.Connections.Remove(connection);
+                _observers?.Remove(connection.ConnectionId);
+                if (S.Connections.Count == 0)
+                {
+                    S.IdleSince = lastSeen;
+                }
+
+                Record(new SessionEvent(SessionEventType.Disconnected, lastSeen, connection.ConnectionId, S.Connections.Count));
+            }
+
+            logger.LogWarning("Session {SessionId}: gateway {GatewayId} stopped renewing its lease; its connections are gone", SessionId, gatewayId);
+        }
+
+        return expired.Count > 0;
     }
-
-    public Task<PodLease?> GetPod() => Task.FromResult(S.Status == SessionStatus.Active ? S.Pod : null);
-
-    public Task<SessionEventLog?> GetEvents() =>
-        Task.FromResult(S.Status == SessionStatus.New ? null : new SessionEventLog(S.Events.ToList(), S.EventsDropped));
 
     private void RecordSettlement(long moved)
     {
@@ -314,11 +539,11 @@ public sealed class SessionGrain(
         _observers = null;
     }
 
-    private void SlotFreed()
+    private void SlotFreed(string? customerId = null)
     {
         try
         {
-            GrainFactory.For<ISessionQueueGrain>(S.Request!.CustomerId).SlotFreed();
+            GrainFactory.For<ISessionQueueGrain>(customerId ?? S.Request!.CustomerId).SlotFreed();
         }
         catch (Exception ex)
         {
@@ -329,6 +554,34 @@ public sealed class SessionGrain(
 
     private ICustomerGrain Customer => GrainFactory.For<ICustomerGrain>(S.Request!.CustomerId);
 
+    /// <summary>Saves state that is only an optimisation of what the ledger already says; a failure is logged, not thrown.</summary>
+    private async Task TryWriteState(string what)
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Session {SessionId} could not save {What}", SessionId, what);
+            DeactivateOnIdle();
+        }
+    }
+
+    /// <summary>Saves state; on failure the activation reloads from storage rather than go on from what it could not save.</summary>
+    private async Task WriteState()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
     private async Task<PodLease?> AcquirePod(string nodePool, string customerId)
     {
         try
@@ -337,35 +590,37 @@ public sealed class SessionGrain(
         }
         catch (Exception ex)
         {
+            // A pod handed out whose answer was lost is unclaimed: the pool asks this session, hears no, and deletes it.
             logger.LogWarning(ex, "Session {SessionId} could not get a pod from pool {NodePool}", SessionId, nodePool);
             return null;
         }
     }
 
-    private async Task ReleasePod()
+    private async Task ReleasePod(PodLease? pod)
     {
-        if (S.Pod is not { } pod)
+        if (pod is null)
         {
             return;
         }
 
         try
         {
-            await GrainFactory.For<IPodPoolGrain>(pod.NodePool).Release(pod.PodId);
+            await GrainFactory.For<IPodPoolGrain>(pod.NodePool).Release(pod);
         }
         catch (Exception ex)
         {
-            // The session still ends and bills; a pod that could not be released is found by the reconciler.
+            // The session still ends and bills; a pod no session claims is deleted by its pool's sweep.
             logger.LogError(ex, "Session {SessionId} could not release pod {PodId}", SessionId, pod.PodId);
         }
     }
 
-    /// <summary>Wakes the session when its next minute begins or its deadline comes, whichever is first.</summary>
+    /// <summary>Wakes the session when its next minute begins, its next liveness check is due or a deadline comes, whichever is first.</summary>
     private void ScheduleMeter()
     {
         var now = clock.GetUtcNow();
         var nextMinute = S.CreatedAt + SessionBilling.NextMinuteBoundary(now - S.CreatedAt);
         var wake = Min(nextMinute, S.ExpiresAt);
+        wake = Min(wake, (S.PodSeenAliveAt ?? S.CreatedAt) + timers.Value.LivenessCheckInterval);
         wake = S.FirstConnectDeadline is { } firstConnect ? Min(wake, firstConnect) : wake;
         wake = S.IdleDeadline is { } idle ? Min(wake, idle) : wake;
         var due = wake - now;
@@ -404,6 +659,8 @@ public sealed class SessionGrain(
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private static SessionStartOutcome ToOutcome(SessionAdmissionOutcome outcome) => outcome switch
     {

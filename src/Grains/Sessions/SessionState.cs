@@ -53,15 +53,21 @@ public sealed class SessionState
     [Id(13)]
     public DateTimeOffset? IdleSince { get; set; }
 
-    /// <summary>The gateway connections open now.</summary>
-    [Id(14)]
-    public List<string> Connections { get; set; } = [];
+    // Id 14 held the connection ids without their gateway: do not reuse it.
 
     [Id(15)]
     public List<SessionEvent> Events { get; set; } = [];
 
     [Id(16)]
     public int EventsDropped { get; set; }
+
+    /// <summary>The last moment the session's pod was known alive (a liveness check, or the hand-out); a lost pod is billed up to here.</summary>
+    [Id(17)]
+    public DateTimeOffset? PodSeenAliveAt { get; set; }
+
+    /// <summary>The gateway connections open now, each with the gateway process that holds it.</summary>
+    [Id(18)]
+    public List<GatewayConnection> Connections { get; set; } = [];
 
     public DateTimeOffset? IdleDeadline =>
         IdleTimeoutSeconds > 0 && IdleSince is { } since && Connections.Count == 0 ? since + TimeSpan.FromSeconds(IdleTimeoutSeconds) : null;

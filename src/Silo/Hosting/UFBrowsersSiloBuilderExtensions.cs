@@ -5,6 +5,7 @@ using Orleans.Dashboard;
 using UFBrowsers.Grains;
 using UFBrowsers.Grains.Audit;
 using UFBrowsers.Grains.Billing;
+using UFBrowsers.Grains.Gateways;
 using UFBrowsers.Grains.Pods;
 using UFBrowsers.Grains.Queue;
 using UFBrowsers.Grains.Sessions;
@@ -99,6 +100,16 @@ public static class UFBrowsersSiloBuilderExtensions
         services.Configure<TenantOptions>(configuration.GetSection(TenantOptions.Section));
         services.TryAddSingleton<ITenantProvisioner, LocalTenantProvisioner>();
         services.Configure<SessionTimerOptions>(configuration.GetSection(SessionTimerOptions.Section));
+        services.Configure<GatewayLeaseOptions>(configuration.GetSection(GatewayLeaseOptions.Section));
+        // A customer's sessions reminder may be set shorter than Orleans' one-minute floor (tests do, for their wall time).
+        var reminderPeriod = (configuration.GetSection(SessionTimerOptions.Section).Get<SessionTimerOptions>() ?? new SessionTimerOptions()).ReminderPeriod;
+        services.PostConfigure<ReminderOptions>(reminders =>
+        {
+            if (reminderPeriod < reminders.MinimumReminderPeriod)
+            {
+                reminders.MinimumReminderPeriod = reminderPeriod;
+            }
+        });
         services.Configure<SessionQueueOptions>(configuration.GetSection(SessionQueueOptions.Section));
         services.TryAddSingleton<PlanCatalog>();
         services.TryAddKeyedSingleton(UFBrowsersClock.Key, TimeProvider.System);

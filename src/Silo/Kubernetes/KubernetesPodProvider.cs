@@ -16,7 +16,7 @@ namespace UFBrowsers.Silo.Kubernetes;
 /// deleted after its one session. Pods that die on their own are found by <see cref="KubernetesPodReconciler"/>.
 /// </summary>
 /// <remarks>A lease's pod id is <c>namespace/name</c>, so deletion needs no lookup.</remarks>
-public sealed class KubernetesPodProvider : IPodProvider, IDisposable
+public sealed partial class KubernetesPodProvider : IPodProvider, IDisposable
 {
     private readonly IKubernetes _client;
     private readonly KubernetesPodOptions _options;

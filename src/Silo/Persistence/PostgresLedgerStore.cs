@@ -6,7 +6,7 @@ using UFBrowsers.Sessions;
 namespace UFBrowsers.Silo.Persistence;
 
 /// <summary>
-/// The ledger and the sessions it bills in PostgreSQL (<c>ledger</c>, migration 0005; <c>customer_sessions</c>, 0007).
+/// The ledger and the sessions it bills in PostgreSQL (<c>ledger</c>, migration 0005; <c>customer_sessions</c>, 0007 and 0008).
 /// A session's record and its entry change in one statement (data-modifying CTEs), so both or neither are written.
 /// </summary>
 public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerStore
@@ -21,35 +21,61 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
         RETURNING entry_id, created_at
         """;
 
-    /// <summary>Ends the customer's ($1) active session whose id is parameter <paramref name="session"/>.</summary>
-    private static string CloseSession(int session, int charged) =>
-        $"UPDATE customer_sessions SET status = 'ended', credits_charged = ${charged} WHERE customer_id = $1 AND session_id = ${session} AND status = 'active'";
+    /// <summary>Ends the customer's ($1) active session whose id is parameter <paramref name="session"/>; the charge, reason and end time follow it.</summary>
+    private static string CloseSession(int session) =>
+        $"""
+        UPDATE customer_sessions SET status = 'ended', credits_charged = ${session + 1}, end_reason = ${session + 2}, ended_at = ${session + 3}
+        WHERE customer_id = $1 AND session_id = ${session} AND status = 'active'
+        """;
 
     private static string ForgetSession(int session) => $"DELETE FROM customer_sessions WHERE customer_id = $1 AND session_id = ${session}";
 
-    private const string SessionColumns = "session_id, status, created_at, sequence, credits_charged";
+    private const string SessionColumns = "session_id, status, created_at, sequence, credits_charged, ended_at, end_reason";
 
     public Task<LedgerAppendResult> AppendAsync(string customerId, LedgerEntry entry) =>
         WriteAsync(customerId, entry, $"WITH entry AS ({InsertEntry}) SELECT count(*) FROM entry");
 
-    public Task<LedgerAppendResult> OpenSessionAsync(string customerId, string sessionId, LedgerEntry hold) =>
+    public async Task<bool> AppendAllAsync(string customerId, IReadOnlyList<LedgerEntry> entries)
+    {
+        // One statement, and none of the rows when any key was used: no ON CONFLICT, so a racing writer's key fails it whole.
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO ledger (customer_id, entry_id, kind, amount, balance_after, session_id, reason, created_at, idempotency_key)
+            SELECT $1, e.entry_id, e.kind, e.amount, e.balance_after, e.session_id, e.reason, e.created_at, e.idempotency_key
+            FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::timestamptz[], $9::text[])
+                AS e(entry_id, kind, amount, balance_after, session_id, reason, created_at, idempotency_key)
+            WHERE NOT EXISTS (SELECT 1 FROM ledger WHERE customer_id = $1 AND idempotency_key = ANY($9::text[]))
+            """);
+        command.Parameters.AddWithValue(customerId);
+        command.Parameters.AddWithValue(entries.Select(e => e.Id).ToArray());
+        command.Parameters.AddWithValue(entries.Select(e => KindName(e.Kind)).ToArray());
+        command.Parameters.AddWithValue(entries.Select(e => e.Amount).ToArray());
+        command.Parameters.AddWithValue(entries.Select(e => e.BalanceAfter).ToArray());
+        command.Parameters.AddWithValue(entries.Select(e => e.SessionId).ToArray());
+        command.Parameters.AddWithValue(entries.Select(e => e.Reason).ToArray());
+        command.Parameters.AddWithValue(entries.Select(e => e.At.ToUniversalTime()).ToArray());
+        command.Parameters.AddWithValue(entries.Select(e => e.IdempotencyKey).ToArray());
+        return await command.ExecuteNonQueryAsync() == entries.Count;
+    }
+
+    public Task<LedgerAppendResult> OpenSessionAsync(string customerId, string sessionId, int attempt, LedgerEntry hold) =>
         WriteAsync(customerId, hold, $"""
             WITH entry AS ({InsertEntry}),
             opened AS (
-                INSERT INTO customer_sessions (customer_id, session_id, status, created_at)
-                SELECT $1, $10, 'active', created_at FROM entry
+                INSERT INTO customer_sessions (customer_id, session_id, status, created_at, attempt)
+                SELECT $1, $10, 'active', created_at, $11 FROM entry
                 ON CONFLICT (customer_id, session_id) DO NOTHING)
             SELECT count(*) FROM entry
-            """, sessionId);
+            """, sessionId, attempt);
 
-    public async Task<LedgerAppendResult?> CloseSessionAsync(string customerId, string sessionId, long creditsCharged, LedgerEntry? final)
+    public async Task<LedgerAppendResult?> CloseSessionAsync(string customerId, SessionClosing closing, LedgerEntry? final)
     {
+        object[] record = [closing.SessionId, closing.CreditsCharged, ReasonName(closing.Reason), closing.EndedAt.ToUniversalTime()];
         if (final is not null)
         {
-            return await WriteAsync(customerId, final, $"WITH entry AS ({InsertEntry}), closed AS ({CloseSession(10, 11)}) SELECT count(*) FROM entry", sessionId, creditsCharged);
+            return await WriteAsync(customerId, final, $"WITH entry AS ({InsertEntry}), closed AS ({CloseSession(10)}) SELECT count(*) FROM entry", record);
         }
 
-        await ExecuteAsync(CloseSession(2, 3), customerId, sessionId, creditsCharged);
+        await ExecuteAsync(CloseSession(2), [customerId, .. record]);
         return null;
     }
 
@@ -64,24 +90,24 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
         return null;
     }
 
-    public async Task<IReadOnlyDictionary<string, long>> ActiveSessionsAsync(string customerId)
+    public async Task<IReadOnlyDictionary<string, ActiveSession>> ActiveSessionsAsync(string customerId)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT s.session_id, coalesce(-sum(l.amount), 0)::bigint
+            SELECT s.session_id, coalesce(-sum(l.amount), 0)::bigint, s.attempt
             FROM customer_sessions s
             LEFT JOIN ledger l ON l.customer_id = s.customer_id AND l.session_id = s.session_id
             WHERE s.customer_id = $1 AND s.status = 'active'
-            GROUP BY s.session_id
+            GROUP BY s.session_id, s.attempt
             """);
         command.Parameters.AddWithValue(customerId);
-        var paid = new Dictionary<string, long>(StringComparer.Ordinal);
+        var active = new Dictionary<string, ActiveSession>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            paid[reader.GetString(0)] = reader.GetInt64(1);
+            active[reader.GetString(0)] = new ActiveSession(reader.GetInt64(1), reader.GetInt32(2));
         }
 
-        return paid;
+        return active;
     }
 
     public async Task<SessionSummary?> FindSessionAsync(string customerId, string sessionId)
@@ -231,9 +257,13 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
         reader.GetString(1) == "active" ? SessionStatus.Active : SessionStatus.Ended,
         reader.GetFieldValue<DateTimeOffset>(2),
         reader.GetInt64(3),
-        reader.GetInt64(4));
+        reader.GetInt64(4),
+        reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+        reader.IsDBNull(6) ? null : Enum.Parse<EndReason>(reader.GetString(6)));
 
     private static string KindName(LedgerEntryKind kind) => kind.ToString().ToLowerInvariant();
+
+    private static string ReasonName(EndReason reason) => reason.ToString();
 
     private static string StatusName(SessionStatus status) => status == SessionStatus.Active ? "active" : "ended";
 }

@@ -23,16 +23,19 @@ public sealed class FailingLedgerStore : ILedgerStore
 
     public Task<LedgerTotals> TotalsAsync(string customerId) => _inner.TotalsAsync(customerId);
 
-    public Task<LedgerAppendResult> OpenSessionAsync(string customerId, string sessionId, LedgerEntry hold) =>
-        FailAppends ? throw new InvalidOperationException("injected ledger outage") : _inner.OpenSessionAsync(customerId, sessionId, hold);
+    public Task<bool> AppendAllAsync(string customerId, IReadOnlyList<LedgerEntry> entries) =>
+        FailAppends ? throw new InvalidOperationException("injected ledger outage") : _inner.AppendAllAsync(customerId, entries);
 
-    public Task<LedgerAppendResult?> CloseSessionAsync(string customerId, string sessionId, long creditsCharged, LedgerEntry? final) =>
-        FailAppends ? throw new InvalidOperationException("injected ledger outage") : _inner.CloseSessionAsync(customerId, sessionId, creditsCharged, final);
+    public Task<LedgerAppendResult> OpenSessionAsync(string customerId, string sessionId, int attempt, LedgerEntry hold) =>
+        FailAppends ? throw new InvalidOperationException("injected ledger outage") : _inner.OpenSessionAsync(customerId, sessionId, attempt, hold);
+
+    public Task<LedgerAppendResult?> CloseSessionAsync(string customerId, SessionClosing closing, LedgerEntry? final) =>
+        FailAppends ? throw new InvalidOperationException("injected ledger outage") : _inner.CloseSessionAsync(customerId, closing, final);
 
     public Task<LedgerAppendResult?> CancelSessionAsync(string customerId, string sessionId, LedgerEntry? refund) =>
         FailAppends ? throw new InvalidOperationException("injected ledger outage") : _inner.CancelSessionAsync(customerId, sessionId, refund);
 
-    public Task<IReadOnlyDictionary<string, long>> ActiveSessionsAsync(string customerId) => _inner.ActiveSessionsAsync(customerId);
+    public Task<IReadOnlyDictionary<string, ActiveSession>> ActiveSessionsAsync(string customerId) => _inner.ActiveSessionsAsync(customerId);
 
     public Task<SessionSummary?> FindSessionAsync(string customerId, string sessionId) => _inner.FindSessionAsync(customerId, sessionId);
 

@@ -10,12 +10,15 @@ using UFBrowsers.TestSupport;
 
 namespace UFBrowsers.Cluster.Tests.Infrastructure;
 
-/// <summary>The whole product (API and silo in one process) on a PostgreSQL database, as in production but with fake pods.</summary>
-public sealed class ProductOnPostgres(string connectionString) : WebApplicationFactory<Program>
+/// <summary>
+/// The whole product (API and silo in one process) on a PostgreSQL database, as in production but with fake pods. Pods
+/// given to the constructor outlive the process (as Kubernetes pods do); by default each process has its own.
+/// </summary>
+public sealed class ProductOnPostgres(string connectionString, FakePodProvider? pods = null) : WebApplicationFactory<Program>
 {
     public const string OperatorToken = "cluster-tests-operator-token";
 
-    public FakePodProvider Pods { get; } = new();
+    public FakePodProvider Pods { get; } = pods ?? new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

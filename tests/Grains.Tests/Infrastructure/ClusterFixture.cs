@@ -10,6 +10,9 @@ using UFBrowsers.Grains.Tenants;
 using UFBrowsers.Silo.Hosting;
 using UFBrowsers.Silo.Tenants;
 using UFBrowsers.TestSupport;
+using UFBrowsers.TestSupport.Faults;
+using Orleans.Storage;
+using UFBrowsers.Grains.Audit;
 
 namespace UFBrowsers.Grains.Tests.Infrastructure;
 
@@ -23,6 +26,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     internal static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
     internal static readonly FakePodProvider Pods = new();
     internal static readonly LocalTenantProvisioner Tenants = new(NullLogger<LocalTenantProvisioner>.Instance);
+    internal static readonly FaultPlan FaultPlan = new();
 
     public TestCluster Cluster { get; } = new TestClusterBuilder(1)
         .AddSiloBuilderConfigurator<SiloConfigurator>()
@@ -36,12 +40,17 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public LocalTenantProvisioner TenantProvisioner => Tenants;
 
+    /// <summary>Faults at the ledger's writes and grain state writes (pod faults are the pod provider's own plan).</summary>
+    public FaultPlan Faults => FaultPlan;
+
     public Task InitializeAsync() => Cluster.DeployAsync();
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {
+        private const string InnerStorage = "grains-inner";
+
         public void Configure(ISiloBuilder siloBuilder)
         {
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -54,9 +63,17 @@ public sealed class ClusterFixture : IAsyncLifetime
                 ["UFBrowsers:Pods:NodePools:default:MaxPods"] = "1000",
                 ["UFBrowsers:Pods:NodePools:gpu:WarmTarget"] = "0",
                 ["UFBrowsers:Pods:NodePools:gpu:MaxPods"] = "1000",
+                // Real seconds: how long a session waits for a pod made on demand (a test holds a creation past it).
+                ["UFBrowsers:Pods:AcquireTimeoutSeconds"] = "2",
             }).AddInMemoryCollection(TestPlans.Configuration).Build();
 
-            siloBuilder.AddUFBrowsersMemoryStorage();
+            // The product's memory storage, with the grain state and ledger writes passing through the fault plan.
+            siloBuilder.AddMemoryGrainStorage(InnerStorage);
+            siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Grains,
+                (sp, _) => new FaultInjectingGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(InnerStorage), FaultPlan, "silo"));
+            siloBuilder.UseInMemoryReminderService();
+            siloBuilder.Services.AddSingleton<ILedgerStore>(new FaultInjectingLedgerStore(new InMemoryLedgerStore(), FaultPlan, "silo"));
+            siloBuilder.Services.AddSingleton<IAuditLog, InMemoryAuditLog>();
             siloBuilder.Services.AddUFBrowsersGrainServices(configuration);
             siloBuilder.Services.AddKeyedSingleton<TimeProvider>(UFBrowsersClock.Key, Clock);
             siloBuilder.Services.AddSingleton<IPodProvider>(Pods);

@@ -20,7 +20,35 @@ public sealed class InMemoryLedgerStore : ILedgerStore
         }
     }
 
-    public Task<LedgerAppendResult> OpenSessionAsync(string customerId, string sessionId, LedgerEntry hold)
+    public Task<bool> AppendAllAsync(string customerId, IReadOnlyList<LedgerEntry> entries)
+    {
+        lock (_gate)
+        {
+            var ledger = For(customerId);
+            if (entries.Any(e => ledger.ByKey.ContainsKey(e.IdempotencyKey)))
+            {
+                return Task.FromResult(false);
+            }
+
+            var expected = ledger.Entries.Count + 1;
+            foreach (var entry in entries)
+            {
+                if (entry.Id != expected++)
+                {
+                    throw new InvalidOperationException($"Ledger entry {entry.Id} of '{customerId}' is out of sequence (last is {ledger.Entries.Count}).");
+                }
+            }
+
+            foreach (var entry in entries)
+            {
+                Append(ledger, customerId, entry);
+            }
+
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<LedgerAppendResult> OpenSessionAsync(string customerId, string sessionId, int attempt, LedgerEntry hold)
     {
         lock (_gate)
         {
@@ -30,6 +58,7 @@ public sealed class InMemoryLedgerStore : ILedgerStore
             {
                 var summary = new SessionSummary(sessionId, SessionStatus.Active, hold.At, ++_lastSequence, 0);
                 ledger.Sessions[sessionId] = summary;
+                ledger.Attempts[sessionId] = attempt;
                 ledger.SessionOrder.Add(summary.Sequence, sessionId);
             }
 
@@ -37,15 +66,21 @@ public sealed class InMemoryLedgerStore : ILedgerStore
         }
     }
 
-    public Task<LedgerAppendResult?> CloseSessionAsync(string customerId, string sessionId, long creditsCharged, LedgerEntry? final)
+    public Task<LedgerAppendResult?> CloseSessionAsync(string customerId, SessionClosing closing, LedgerEntry? final)
     {
         lock (_gate)
         {
             var ledger = For(customerId);
             var result = final is null ? null : Append(ledger, customerId, final);
-            if (ledger.Sessions.TryGetValue(sessionId, out var summary) && summary.Status == SessionStatus.Active)
+            if (ledger.Sessions.TryGetValue(closing.SessionId, out var summary) && summary.Status == SessionStatus.Active)
             {
-                ledger.Sessions[sessionId] = summary with { Status = SessionStatus.Ended, CreditsCharged = creditsCharged };
+                ledger.Sessions[closing.SessionId] = summary with
+                {
+                    Status = SessionStatus.Ended,
+                    CreditsCharged = closing.CreditsCharged,
+                    EndReason = closing.Reason,
+                    EndedAt = closing.EndedAt,
+                };
             }
 
             return Task.FromResult(result);
@@ -61,27 +96,29 @@ public sealed class InMemoryLedgerStore : ILedgerStore
             if (ledger.Sessions.Remove(sessionId, out var summary))
             {
                 ledger.SessionOrder.Remove(summary.Sequence);
+                ledger.Attempts.Remove(sessionId);
             }
 
             return Task.FromResult(result);
         }
     }
 
-    public Task<IReadOnlyDictionary<string, long>> ActiveSessionsAsync(string customerId)
+    public Task<IReadOnlyDictionary<string, ActiveSession>> ActiveSessionsAsync(string customerId)
     {
         lock (_gate)
         {
             var ledger = For(customerId);
-            var paid = ledger.Sessions.Values.Where(s => s.Status == SessionStatus.Active).ToDictionary(s => s.SessionId, _ => 0L, StringComparer.Ordinal);
+            var active = ledger.Sessions.Values.Where(s => s.Status == SessionStatus.Active)
+                .ToDictionary(s => s.SessionId, s => new ActiveSession(0, ledger.Attempts.GetValueOrDefault(s.SessionId, 1)), StringComparer.Ordinal);
             foreach (var entry in ledger.Entries)
             {
-                if (entry.SessionId is { } id && paid.TryGetValue(id, out var sum))
+                if (entry.SessionId is { } id && active.TryGetValue(id, out var session))
                 {
-                    paid[id] = sum - entry.Amount;
+                    active[id] = session with { Paid = session.Paid - entry.Amount };
                 }
             }
 
-            return Task.FromResult<IReadOnlyDictionary<string, long>>(paid);
+            return Task.FromResult<IReadOnlyDictionary<string, ActiveSession>>(active);
         }
     }
 
@@ -199,6 +236,9 @@ public sealed class InMemoryLedgerStore : ILedgerStore
         public Dictionary<string, LedgerEntry> ByKey { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, SessionSummary> Sessions { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The start attempt of each session's hold.</summary>
+        public Dictionary<string, int> Attempts { get; } = new(StringComparer.Ordinal);
 
         /// <summary>Session ids by sequence, ascending.</summary>
         public SortedList<long, string> SessionOrder { get; } = [];

@@ -16,7 +16,7 @@ namespace UFBrowsers.Silo.Pods.LocalChromium;
 /// the <see cref="ResourceWatchdog"/> kills) to the pool, and destroys every process and file of a pod at release, at stop, at
 /// process exit, and, through the <see cref="StalePodSweeper"/>, what a SIGKILLed predecessor left.
 /// </remarks>
-public sealed class LocalChromiumPodProvider : IPodProvider, IHostedService, IAsyncDisposable
+public sealed partial class LocalChromiumPodProvider : IPodProvider, IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
