@@ -29,6 +29,7 @@ public sealed class PodPoolGrain(
     private readonly Dictionary<string, LinkedListNode<PodLease>> _readyById = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (PodLease Pod, string SessionId)> _assigned = new(StringComparer.Ordinal);
     private int _creating;
+    private int _waiting;
     private long _hits;
     private long _misses;
     private NodePoolOptions _pool = new();
@@ -86,7 +87,17 @@ public sealed class PodPoolGrain(
             return null;
         }
 
-        var created = await CreatePod(assignment);
+        _waiting++;
+        PodLease? created;
+        try
+        {
+            created = await CreatePod(assignment);
+        }
+        finally
+        {
+            _waiting--;
+        }
+
         if (created is not null)
         {
             _assigned[created.PodId] = (created, sessionId);
@@ -144,7 +155,7 @@ public sealed class PodPoolGrain(
             _assigned.ToDictionary(entry => entry.Key, entry => entry.Value.SessionId, StringComparer.Ordinal)));
 
     public Task<PodPoolStatus> GetStatus() =>
-        Task.FromResult(new PodPoolStatus(NodePool, _pool.WarmTarget, _ready.Count, _creating, _assigned.Count, _hits, _misses));
+        Task.FromResult(new PodPoolStatus(NodePool, _pool.WarmTarget, _ready.Count, _creating, _assigned.Count, _hits, _misses, _waiting));
 
     private void ReadyChanged() => metrics.PodsReady(NodePool, _ready.Count);
 
