@@ -1,4 +1,5 @@
 using k8s;
+using Microsoft.Extensions.Configuration;
 using k8s.Models;
 
 namespace UFBrowsers.Kubernetes.Tests.Infrastructure;
@@ -26,4 +27,8 @@ public sealed class RenderedChart
 
     /// <summary>The appsettings.Production.json the chart mounts.</summary>
     public string MountedSettings => Single<V1ConfigMap>().Data["appsettings.Production.json"];
+
+    public string? MountedSettingsValue(string key) =>
+        new ConfigurationBuilder()
+            .AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(MountedSettings))).Build()[key];
 }
