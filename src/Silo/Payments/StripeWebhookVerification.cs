@@ -2,8 +2,23 @@ using Stripe;
 
 namespace UFBrowsers.Silo.Payments;
 
-/// <summary>A webhook body whose signature checked out (<see cref="Event"/>), or why it did not.</summary>
-public sealed record StripeWebhookVerification(Event? Event, string? Error)
+/// <summary>A webhook body whose signature checked out and that this build can read (<see cref="Event"/>), or why not.</summary>
+public sealed record StripeWebhookVerification(Event? Event, StripeWebhookRefusal? Refusal, string? Error)
 {
     public bool Verified => Event is not null;
+
+    public static StripeWebhookVerification Accepted(Event stripeEvent) => new(stripeEvent, null, null);
+
+    public static StripeWebhookVerification Refused(StripeWebhookRefusal refusal, string error) => new(null, refusal, error);
+}
+
+public enum StripeWebhookRefusal
+{
+    /// <summary>Missing, wrong or stale signature, or a signed body that is not a Stripe event.</summary>
+    InvalidSignature = 0,
+    /// <summary>
+    /// Validly signed, but rendered for an API version this build does not read: the webhook endpoint's API version must be
+    /// set to <see cref="StripeConfiguration.ApiVersion"/>. Permanent until an operator changes it.
+    /// </summary>
+    ApiVersionMismatch = 1,
 }
