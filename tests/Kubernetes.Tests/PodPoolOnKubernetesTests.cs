@@ -82,6 +82,28 @@ public sealed class PodPoolOnKubernetesTests(KubernetesClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_session_start_waiting_for_an_on_demand_pod_counts_as_waiting_in_its_pool()
+    {
+        var (id, _) = await ActiveCustomer();
+        var pool = fixture.Grains.GetGrain<IPodPoolGrain>("burst");
+        fixture.Api.PodStartDelay = TimeSpan.FromSeconds(2);
+        try
+        {
+            var session = fixture.Grains.GetGrain<ISessionGrain>(SessionIds.New());
+            var start = session.Start(new SessionRequest(id, "burst"));
+
+            await Eventually.True(async () => (await pool.GetStatus()).Waiting == 1, TimeSpan.FromSeconds(10), "the start waits for its pod");
+            Assert.Equal(SessionStartOutcome.Started, (await start).Outcome);
+            Assert.Equal(0, (await pool.GetStatus()).Waiting);
+            await session.End(EndReason.Client);
+        }
+        finally
+        {
+            fixture.Api.PodStartDelay = TimeSpan.FromMilliseconds(100);
+        }
+    }
+
+    [Fact]
     public async Task The_reconciler_deletes_orphans_and_keeps_what_is_in_use()
     {
         var (id, account) = await ActiveCustomer();
