@@ -5,6 +5,9 @@ set -euo pipefail
 
 packages=()
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+# The browser image's entrypoint (deploy/docker/browser) runs Debian's headless shell behind a socat bridge.
+[ -x /usr/lib/chromium/chromium-headless-shell ] || packages+=(chromium-headless-shell)
+command -v socat >/dev/null 2>&1 || packages+=(socat)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || packages+=(postgresql)
 command -v bwrap >/dev/null 2>&1 || packages+=(bubblewrap)
 command -v slirp4netns >/dev/null 2>&1 || packages+=(slirp4netns)

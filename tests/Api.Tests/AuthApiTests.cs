@@ -100,7 +100,7 @@ public sealed class AuthApiTests(ApiFixture api)
         Assert.Equal(24, account["balance"]!.GetValue<long>());
         Assert.Equal(1, account["concurrency"]!["used"]!.GetValue<int>());
         Assert.Equal(10, account["concurrency"]!["limit"]!.GetValue<int>());
-        Assert.Equal($"ufb-t-{tenant.Id}", account["tenant"]!["namespace"]!.GetValue<string>());
+        Assert.Equal(UFBrowsers.Grains.Customers.TenantNamespace.For(tenant.Id), account["tenant"]!["namespace"]!.GetValue<string>());
     }
 
     [Fact]

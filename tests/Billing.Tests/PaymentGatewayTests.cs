@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using UFBrowsers.Grains.Billing.Payments;
 using UFBrowsers.Silo.Payments;
@@ -14,7 +15,7 @@ public sealed class PaymentGatewayTests
     [Fact]
     public async Task Without_a_secret_key_the_gateway_reports_not_configured()
     {
-        using var gateway = new StripePaymentGateway(Options.Create(new StripeOptions()));
+        using var gateway = new StripePaymentGateway(Options.Create(new StripeOptions()), NullLogger<StripePaymentGateway>.Instance);
 
         var ex = await Assert.ThrowsAsync<PaymentGatewayException>(() => gateway.CreateCheckoutSessionAsync(Checkout, CancellationToken.None));
 
@@ -33,10 +34,10 @@ public sealed class PaymentGatewayTests
             SecretKey = "sk_test_x",
             ApiBase = $"http://127.0.0.1:{port}",
             MaxNetworkRetries = 0,
-        }));
+        }), NullLogger<StripePaymentGateway>.Instance);
 
         var ex = await Assert.ThrowsAsync<PaymentGatewayException>(() => gateway.CreatePortalSessionAsync("cus_x", CancellationToken.None));
 
-        Assert.False(ex.NotConfigured);
+        Assert.Equal(PaymentGatewayFailure.Unavailable, ex.Failure);
     }
 }

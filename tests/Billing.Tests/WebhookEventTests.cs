@@ -157,7 +157,7 @@ public sealed class WebhookEventTests(BillingFixture fixture)
         Assert.Equal("ignored", await fixture.Webhooks().Deliver(StripeEventFactory.CheckoutCompleted(stranger, Anchor)));
 
         var other = new StripeEventPayload("evt_other_type", "customer.created",
-            """{"id":"evt_other_type","object":"event","api_version":"x","created":1767225600,"data":{"object":{"id":"cus_x","object":"customer"}},"livemode":false,"pending_webhooks":1,"type":"customer.created"}""");
+            $$$"""{"id":"evt_other_type","object":"event","api_version":"{{{Stripe.StripeConfiguration.ApiVersion}}}","created":1767225600,"data":{"object":{"id":"cus_x","object":"customer"}},"livemode":false,"pending_webhooks":1,"type":"customer.created"}""");
         Assert.Equal("ignored", await fixture.Webhooks().Deliver(other));
     }
 }

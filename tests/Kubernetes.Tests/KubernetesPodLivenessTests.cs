@@ -55,6 +55,7 @@ public sealed class KubernetesPodLivenessTests : IAsyncLifetime
         using var provider = new KubernetesPodProvider(
             new k8s.Kubernetes(new k8s.KubernetesClientConfiguration { Host = "http://127.0.0.1:9" }),
             Options.Create(new KubernetesPodOptions()),
+            Options.Create(new KubernetesOptions { Owner = "test-install" }),
             NullLogger<KubernetesPodProvider>.Instance);
 
         await Assert.ThrowsAnyAsync<Exception>(() => provider.ListAliveAsync("gpu", CancellationToken.None));
@@ -73,5 +74,6 @@ public sealed class KubernetesPodLivenessTests : IAsyncLifetime
                 ["cpu"] = new KubernetesNodePoolOptions { Image = "example/chromium:cpu" },
             },
         }),
+        Options.Create(new KubernetesOptions { Owner = "test-install" }),
         NullLogger<KubernetesPodProvider>.Instance);
 }

@@ -34,7 +34,8 @@ public sealed class PodPoolOnKubernetesTests(KubernetesClusterFixture fixture)
 
         await session.End(EndReason.Client);
 
-        Assert.Null(Pod(warm));
+        Assert.NotNull(Pod(warm)!["metadata"]!["deletionTimestamp"]);
+        await Eventually.True(() => Task.FromResult(Pod(warm) is null), TimeSpan.FromSeconds(15), "the pod is gone after its grace period");
         await Eventually.True(async () => (await pool.GetInventory()).Ready.Any(p => p != warm), TimeSpan.FromSeconds(15), "the pool refills");
     }
 
@@ -53,7 +54,53 @@ public sealed class PodPoolOnKubernetesTests(KubernetesClusterFixture fixture)
 
         await session.End(EndReason.Client);
 
-        Assert.Null(Pod(podId));
+        Assert.NotNull(Pod(podId)!["metadata"]!["deletionTimestamp"]);
+    }
+
+    [Fact]
+    public async Task A_customer_at_its_limit_who_ends_a_session_gets_the_next_browser_while_the_old_pod_terminates()
+    {
+        var (id, account) = await ActiveCustomer("starter");
+        var sessions = new List<ISessionGrain>();
+        for (var i = 0; i < 2; i++)
+        {
+            var s = fixture.Grains.GetGrain<ISessionGrain>(SessionIds.New());
+            Assert.Equal(SessionStartOutcome.Started, (await s.Start(new SessionRequest(id, "burst"))).Outcome);
+            sessions.Add(s);
+        }
+
+        await sessions[0].End(EndReason.Client);
+        Assert.Equal(2, fixture.Api.List("pods", account.TenantNamespace).Count);
+        var next = fixture.Grains.GetGrain<ISessionGrain>(SessionIds.New());
+
+        var started = await next.Start(new SessionRequest(id, "burst"));
+
+        Assert.Equal(SessionStartOutcome.Started, started.Outcome);
+        Assert.True(fixture.Api.Requests.Count(r => r == $"POST /api/v1/namespaces/{account.TenantNamespace}/pods") >= 4, "the quota refused the pod at first");
+        await next.End(EndReason.Client);
+        await sessions[1].End(EndReason.Client);
+    }
+
+    [Fact]
+    public async Task A_session_start_waiting_for_an_on_demand_pod_counts_as_waiting_in_its_pool()
+    {
+        var (id, _) = await ActiveCustomer();
+        var pool = fixture.Grains.GetGrain<IPodPoolGrain>("burst");
+        fixture.Api.PodStartDelay = TimeSpan.FromSeconds(2);
+        try
+        {
+            var session = fixture.Grains.GetGrain<ISessionGrain>(SessionIds.New());
+            var start = session.Start(new SessionRequest(id, "burst"));
+
+            await Eventually.True(async () => (await pool.GetStatus()).Waiting == 1, TimeSpan.FromSeconds(10), "the start waits for its pod");
+            Assert.Equal(SessionStartOutcome.Started, (await start).Outcome);
+            Assert.Equal(0, (await pool.GetStatus()).Waiting);
+            await session.End(EndReason.Client);
+        }
+        finally
+        {
+            fixture.Api.PodStartDelay = TimeSpan.FromMilliseconds(100);
+        }
     }
 
     [Fact]
@@ -72,21 +119,26 @@ public sealed class PodPoolOnKubernetesTests(KubernetesClusterFixture fixture)
         var failed = SeedPod("ufb-pool", "orphan-failed", old, phase: "Failed");
         var young = SeedPod("ufb-pool", "young-unknown", DateTimeOffset.UtcNow);
         var liveLabelled = SeedPod(account.TenantNamespace, "old-live-session", old, session: live.GetPrimaryKeyString());
+        var otherInstallation = SeedPod("ufb-pool", "another-installations-warm-pod", old, owner: "another-install");
 
         var report = await fixture.Reconciler.ReconcileOnceAsync(CancellationToken.None);
 
         Assert.Superset(new HashSet<string> { unknownSession, endedSession, unassigned, failed }, report.DeletedOrphans.ToHashSet());
         foreach (var orphan in new[] { unknownSession, endedSession, unassigned, failed })
         {
-            Assert.Null(Pod(orphan));
+            Assert.True(Pod(orphan) is null || Pod(orphan)!["metadata"]!["deletionTimestamp"] is not null, orphan);
         }
 
         Assert.NotNull(Pod(young));
         Assert.NotNull(Pod(liveLabelled));
+        Assert.NotNull(Pod(otherInstallation));
+        Assert.Null(Pod(otherInstallation)!["metadata"]!["deletionTimestamp"]);
+        Assert.DoesNotContain(otherInstallation, report.DeletedOrphans);
         Assert.Equal(SessionStatus.Active, (await live.Get())!.Status);
         await live.End(EndReason.Client);
         fixture.Api.Remove("pods", "ufb-pool", "young-unknown");
         fixture.Api.Remove("pods", account.TenantNamespace, "old-live-session");
+        fixture.Api.Remove("pods", "ufb-pool", "another-installations-warm-pod");
     }
 
     [Fact]
@@ -110,23 +162,24 @@ public sealed class PodPoolOnKubernetesTests(KubernetesClusterFixture fixture)
         Assert.Equal(9, (await fixture.Grains.GetGrain<ICustomerGrain>(id).GetAccount())!.Balance);
     }
 
-    private async Task<(string Id, Account Account)> ActiveCustomer()
+    private async Task<(string Id, Account Account)> ActiveCustomer(string plan = "professional")
     {
         var id = "cus-" + Guid.NewGuid().ToString("N")[..10];
         var customer = fixture.Grains.GetGrain<ICustomerGrain>(id);
-        await customer.Create("Pool test", "professional");
+        await customer.Create("Pool test", plan);
         var account = await customer.ChangeSubscription(new SubscriptionChange(Status: SubscriptionStatus.Active));
         await customer.AdjustCredits(10, "grant", "grant:" + id);
         Assert.True(account.TenantProvisioned);
         return (id, account);
     }
 
-    private string SeedPod(string ns, string name, DateTimeOffset createdAt, string? session = null, string phase = "Running")
+    private string SeedPod(string ns, string name, DateTimeOffset createdAt, string? session = null, string phase = "Running", string owner = "ufbrowsers")
     {
         var labels = new JsonObject
         {
             ["app.kubernetes.io/managed-by"] = "ufbrowsers",
             ["app.kubernetes.io/component"] = "browser",
+            ["ufbrowsers.io/owner"] = owner,
             ["ufbrowsers.io/pool"] = ns == "ufb-pool" ? "default" : "burst",
         };
         if (session is not null)

@@ -74,6 +74,43 @@ public sealed class TenantGrainTests(KubernetesClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Subscribing_again_while_the_old_namespace_terminates_is_retried_until_it_is_gone()
+    {
+        var (id, customer) = await NewCustomer();
+        var account = await customer.ChangeSubscription(new SubscriptionChange(Status: SubscriptionStatus.Active));
+        await customer.AdjustCredits(10, "grant", "grant:" + id);
+        var session = fixture.Grains.GetGrain<ISessionGrain>(SessionIds.New());
+        Assert.Equal(SessionStartOutcome.Started, (await session.Start(new SessionRequest(id, "burst"))).Outcome);
+        await customer.ChangeSubscription(new SubscriptionChange(Status: SubscriptionStatus.Cancelled));
+        Assert.Equal("Terminating", fixture.Api.Get("namespaces", null, account.TenantNamespace)!["status"]!["phase"]!.GetValue<string>());
+
+        var again = await customer.ChangeSubscription(new SubscriptionChange(Status: SubscriptionStatus.Active));
+
+        Assert.False(again.TenantProvisioned);
+        Assert.Contains("still being deleted", (await fixture.Grains.GetGrain<ITenantGrain>(id).GetStatus()).LastError, StringComparison.Ordinal);
+        await Eventually.True(async () => (await customer.GetAccount())!.TenantProvisioned, TimeSpan.FromSeconds(30), "the tenant is provisioned once the old namespace is gone");
+        var ns = fixture.Api.Get("namespaces", null, account.TenantNamespace)!;
+        Assert.Equal("Active", ns["status"]!["phase"]!.GetValue<string>());
+        Assert.NotNull(fixture.Api.Get("resourcequotas", account.TenantNamespace, "ufb-quota"));
+    }
+
+    [Fact]
+    public async Task A_namespace_taken_by_someone_else_keeps_the_tenant_unprovisioned_and_untouched()
+    {
+        var (id, customer) = await NewCustomer();
+        var name = UFBrowsers.Grains.Customers.TenantNamespace.For(id);
+        fixture.Api.Seed("namespaces", KubernetesPodProviderTests.Namespace(name, owner: "another-install"));
+
+        var account = await customer.ChangeSubscription(new SubscriptionChange(Status: SubscriptionStatus.Active));
+
+        Assert.False(account.TenantProvisioned);
+        Assert.Contains("belongs to installation 'another-install'", (await fixture.Grains.GetGrain<ITenantGrain>(id).GetStatus()).LastError, StringComparison.Ordinal);
+        Assert.Empty(fixture.Api.List("resourcequotas", name));
+        await customer.ChangeSubscription(new SubscriptionChange(Status: SubscriptionStatus.Cancelled));
+        Assert.Null(fixture.Api.Get("namespaces", null, name)!["metadata"]!["deletionTimestamp"]);
+    }
+
+    [Fact]
     public async Task A_plan_change_updates_the_quota()
     {
         var (_, customer) = await NewCustomer(plan: "starter");

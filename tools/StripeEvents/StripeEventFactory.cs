@@ -12,7 +12,20 @@ namespace UFBrowsers.StripeEvents;
 /// </summary>
 public static class StripeEventFactory
 {
-    public static StripeEventPayload CheckoutCompleted(StripeSubscriber s, DateTimeOffset created, string? eventId = null)
+    /// <summary>
+    /// The checkout finished. <paramref name="paymentStatus"/> is <c>paid</c> for a card; a delayed payment method (a bank
+    /// debit) completes <c>unpaid</c> and is followed by <see cref="CheckoutAsyncPaymentSucceeded"/> or <see cref="CheckoutAsyncPaymentFailed"/>.
+    /// </summary>
+    public static StripeEventPayload CheckoutCompleted(StripeSubscriber s, DateTimeOffset created, string? eventId = null, string paymentStatus = "paid") =>
+        Envelope(StripeEventTypes.CheckoutSessionCompleted, CheckoutSession(s, created, paymentStatus), created, eventId);
+
+    public static StripeEventPayload CheckoutAsyncPaymentSucceeded(StripeSubscriber s, DateTimeOffset created, string? eventId = null) =>
+        Envelope(StripeEventTypes.CheckoutSessionAsyncPaymentSucceeded, CheckoutSession(s, created, "paid"), created, eventId);
+
+    public static StripeEventPayload CheckoutAsyncPaymentFailed(StripeSubscriber s, DateTimeOffset created, string? eventId = null) =>
+        Envelope(StripeEventTypes.CheckoutSessionAsyncPaymentFailed, CheckoutSession(s, created, "unpaid"), created, eventId);
+
+    private static JsonObject CheckoutSession(StripeSubscriber s, DateTimeOffset created, string paymentStatus)
     {
         var session = new JsonObject
         {
@@ -20,7 +33,7 @@ public static class StripeEventFactory
             ["object"] = "checkout.session",
             ["mode"] = "subscription",
             ["status"] = "complete",
-            ["payment_status"] = "paid",
+            ["payment_status"] = paymentStatus,
             ["client_reference_id"] = s.CustomerId,
             ["customer"] = s.StripeCustomerId,
             ["subscription"] = s.SubscriptionId,
@@ -36,11 +49,44 @@ public static class StripeEventFactory
             ["cancel_url"] = "http://127.0.0.1:8080/billing/cancelled",
             ["url"] = null,
         };
-        return Envelope(StripeEventTypes.CheckoutSessionCompleted, session, created, eventId);
+        return session;
     }
 
     public static StripeEventPayload InvoicePaid(StripeSubscriber s, int period, DateTimeOffset created, StripePrice? price = null, string? eventId = null) =>
         Envelope(StripeEventTypes.InvoicePaid, Invoice(s, period, created, price ?? s.Price, paid: true), created, eventId);
+
+    /// <summary>
+    /// A mid-period invoice Stripe makes when the subscription changes (<c>billing_reason: subscription_update</c>): one
+    /// proration line from <paramref name="at"/> to the end of <paramref name="period"/>, for <paramref name="amountCents"/>.
+    /// </summary>
+    public static StripeEventPayload ProrationInvoicePaid(
+        StripeSubscriber s, int period, DateTimeOffset at, StripePrice newPrice, long amountCents, string billingReason = "subscription_update", string? eventId = null)
+    {
+        var invoice = Invoice(s, period, at, newPrice, paid: true);
+        var invoiceId = $"{s.InvoiceId(period)}_{billingReason}_{at.ToUnixTimeSeconds()}";
+        invoice["id"] = invoiceId;
+        invoice["billing_reason"] = billingReason;
+        invoice["amount_due"] = amountCents;
+        invoice["amount_paid"] = amountCents;
+        invoice["period_start"] = Unix(at);
+        var line = invoice["lines"]!["data"]![0]!.AsObject();
+        line["id"] = "il_" + invoiceId[3..];
+        line["invoice"] = invoiceId;
+        line["amount"] = amountCents;
+        line["description"] = $"Remaining time on UFBrowsers {newPrice.Plan} after {at:yyyy-MM-dd}";
+        line["period"] = new JsonObject { ["start"] = Unix(at), ["end"] = Unix(s.PeriodEnd(period)) };
+        line["parent"]!["subscription_item_details"]!["proration"] = true;
+        invoice["lines"]!["url"] = $"/v1/invoices/{invoiceId}/lines";
+        return Envelope(StripeEventTypes.InvoicePaid, invoice, at, eventId);
+    }
+
+    /// <summary>The same event rendered for another Stripe API version, as an endpoint set to that version would receive it.</summary>
+    public static StripeEventPayload WithApiVersion(StripeEventPayload payload, string apiVersion)
+    {
+        var json = JsonNode.Parse(payload.Json)!.AsObject();
+        json["api_version"] = apiVersion;
+        return payload with { Json = json.ToJsonString() };
+    }
 
     public static StripeEventPayload InvoicePaymentFailed(StripeSubscriber s, int period, DateTimeOffset created, StripePrice? price = null, string? eventId = null) =>
         Envelope(StripeEventTypes.InvoicePaymentFailed, Invoice(s, period, created, price ?? s.Price, paid: false), created, eventId);

@@ -20,6 +20,9 @@ var subscriber = StripeSubscriber.ThisMonth(arguments.CustomerId, new StripePric
 StripeEventPayload? payload = arguments.Event switch
 {
     "checkout-completed" => StripeEventFactory.CheckoutCompleted(subscriber, now),
+    "checkout-pending" => StripeEventFactory.CheckoutCompleted(subscriber, now, paymentStatus: "unpaid"),
+    "async-payment-succeeded" => StripeEventFactory.CheckoutAsyncPaymentSucceeded(subscriber, now),
+    "async-payment-failed" => StripeEventFactory.CheckoutAsyncPaymentFailed(subscriber, now),
     "invoice-paid" => StripeEventFactory.InvoicePaid(subscriber, arguments.Period, now),
     "payment-failed" => StripeEventFactory.InvoicePaymentFailed(subscriber, arguments.Period, now),
     "subscription-updated" => StripeEventFactory.SubscriptionUpdated(subscriber, arguments.Status, arguments.Period, now),

@@ -17,7 +17,8 @@ internal sealed record TriggerArguments(
     public const string Usage = """
         usage: StripeTrigger <event> --customer ID [options]
 
-        events:   checkout-completed | invoice-paid | payment-failed | subscription-updated | subscription-deleted
+        events:   checkout-completed | checkout-pending | async-payment-succeeded | async-payment-failed
+                  | invoice-paid | payment-failed | subscription-updated | subscription-deleted
         options:  --url URL            the UFBrowsers instance (default http://127.0.0.1:8080)
                   --secret SECRET      the webhook signing secret (or --secret-file PATH, or $UFB_STRIPE_WEBHOOK_SECRET)
                   --price PRICE_ID     the Stripe price (default price_ufb_professional)

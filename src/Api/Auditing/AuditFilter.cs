@@ -7,7 +7,8 @@ namespace UFBrowsers.Api.Auditing;
 
 /// <summary>
 /// Records every state-changing request in the audit log: actor, customer, action (the endpoint's name),
-/// target (the route's id), request id and the status it ended with. Reads are not audited.
+/// target (the route's id), request id and the status it ended with. Reads are not audited. An endpoint whose caller is
+/// neither an API key nor the operator (Stripe's webhook) names actor, customer and target itself through <see cref="AuditDetails"/>.
 /// </summary>
 internal sealed class AuditFilter(IAuditLog auditLog, TimeProvider clock, ILogger<AuditFilter> logger) : IEndpointFilter
 {
@@ -20,19 +21,7 @@ internal sealed class AuditFilter(IAuditLog auditLog, TimeProvider clock, ILogge
             return result;
         }
 
-        var user = http.User;
-        var isOperator = user.IsInRole("operator");
-        var routeId = http.Request.RouteValues.TryGetValue("id", out var id) ? id as string : null;
-        var record = new AuditRecord(
-            clock.GetUtcNow(),
-            isOperator ? "operator" : "api_key",
-            isOperator ? null : user.FindFirstValue(AuthSchemes.KeyIdClaim),
-            isOperator ? routeId : user.FindFirstValue(AuthSchemes.CustomerIdClaim),
-            http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? http.Request.Path.Value ?? "",
-            routeId ?? (http.Request.RouteValues.TryGetValue("keyId", out var keyId) ? keyId as string : null),
-            http.TraceIdentifier,
-            StatusOf(result).ToString(CultureInfo.InvariantCulture));
-
+        var record = RecordOf(http, StatusOf(result).ToString(CultureInfo.InvariantCulture));
         try
         {
             await auditLog.AppendAsync(record, http.RequestAborted);
@@ -44,6 +33,28 @@ internal sealed class AuditFilter(IAuditLog auditLog, TimeProvider clock, ILogge
         }
 
         return result;
+    }
+
+    private AuditRecord RecordOf(HttpContext http, string outcome)
+    {
+        var action = http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? http.Request.Path.Value ?? "";
+        if (http.Items.TryGetValue(AuditDetails.Key, out var named) && named is AuditDetails details)
+        {
+            return new AuditRecord(clock.GetUtcNow(), details.ActorType, details.ActorId, details.CustomerId, action, details.Target, http.TraceIdentifier, outcome);
+        }
+
+        var user = http.User;
+        var isOperator = user.IsInRole("operator");
+        var routeId = http.Request.RouteValues.TryGetValue("id", out var id) ? id as string : null;
+        return new AuditRecord(
+            clock.GetUtcNow(),
+            isOperator ? "operator" : "api_key",
+            isOperator ? null : user.FindFirstValue(AuthSchemes.KeyIdClaim),
+            isOperator ? routeId : user.FindFirstValue(AuthSchemes.CustomerIdClaim),
+            action,
+            routeId ?? (http.Request.RouteValues.TryGetValue("keyId", out var keyId) ? keyId as string : null),
+            http.TraceIdentifier,
+            outcome);
     }
 
     private static int StatusOf(object? result) => result switch

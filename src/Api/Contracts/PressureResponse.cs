@@ -2,15 +2,26 @@ using UFBrowsers.Pods;
 
 namespace UFBrowsers.Api.Contracts;
 
-/// <summary>How much capacity is left: per node pool, and the requests waiting for a browser.</summary>
-public sealed record PressureResponse(IReadOnlyList<NodePoolPressure> NodePools, int QueueLength, DateTimeOffset At);
+/// <summary>
+/// How much capacity is left and how the dependencies fare: per node pool, the requests waiting (in customers' queues for a
+/// concurrency slot, and for a browser being made on demand), and PostgreSQL as last probed. This, not readiness, is where a
+/// full cluster or a database blip shows.
+/// </summary>
+public sealed record PressureResponse(IReadOnlyList<NodePoolPressure> NodePools, int QueueLength, QueuePressure Queue, DependencyState Database, DateTimeOffset At);
+
+/// <summary>Requests waiting: <see cref="ForConcurrency"/> in customers' queues, <see cref="ForBrowsers"/> for on-demand pods.</summary>
+public sealed record QueuePressure(int ForConcurrency, int ForBrowsers);
+
+/// <summary>A dependency as last probed: <c>up</c>, <c>down</c> or <c>not_configured</c>, and when.</summary>
+public sealed record DependencyState(string Status, DateTimeOffset? CheckedAt, string? Description);
 
 /// <summary>
 /// One node pool's capacity. <see cref="FreeSlots"/> is how many more sessions it can take now
 /// (its pod limit less the pods serving sessions); <see cref="Ready"/> of those start instantly.
+/// <see cref="Waiting"/> session starts wait for a pod being made for them.
 /// </summary>
-public sealed record NodePoolPressure(string Name, int FreeSlots, int Ready, int Creating, int Assigned, int MaxPods, int WarmTarget)
+public sealed record NodePoolPressure(string Name, int FreeSlots, int Ready, int Creating, int Assigned, int MaxPods, int WarmTarget, int Waiting)
 {
     public static NodePoolPressure From(PodPoolStatus status, int maxPods) => new(
-        status.NodePool, Math.Max(0, maxPods - status.Assigned), status.Ready, status.Creating, status.Assigned, maxPods, status.WarmTarget);
+        status.NodePool, Math.Max(0, maxPods - status.Assigned), status.Ready, status.Creating, status.Assigned, maxPods, status.WarmTarget, status.Waiting);
 }

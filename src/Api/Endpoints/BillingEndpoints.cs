@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using UFBrowsers.Api.Auditing;
 using UFBrowsers.Api.Authentication;
 using UFBrowsers.Api.Contracts;
 using UFBrowsers.Api.Problems;
@@ -11,7 +12,7 @@ internal static class BillingEndpoints
 {
     public static RouteGroupBuilder MapBillingEndpoints(this RouteGroupBuilder v1)
     {
-        var billing = v1.MapGroup("/billing").RequireAuthorization(AuthPolicies.Customer).WithTags("Billing");
+        var billing = v1.MapGroup("/billing").RequireAuthorization(AuthPolicies.Customer).AddEndpointFilter<AuditFilter>().WithTags("Billing");
         billing.MapPost("/checkout", Checkout).WithName("StartCheckout");
         billing.MapPost("/portal", Portal).WithName("OpenBillingPortal");
         return v1;

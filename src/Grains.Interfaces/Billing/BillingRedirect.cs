@@ -11,8 +11,10 @@ public enum BillingRedirectOutcome
     NoBillingAccount = 4,
     /// <summary>No Stripe secret key is configured.</summary>
     NotConfigured = 5,
-    /// <summary>Stripe did not answer or refused the request.</summary>
+    /// <summary>Stripe did not answer, or failed in a way a retry may get past.</summary>
     Unavailable = 6,
+    /// <summary>Stripe refused the request because of this installation's configuration (a bad key, a price that does not exist): a retry cannot help.</summary>
+    Misconfigured = 7,
 }
 
 /// <summary>A page on Stripe to send the customer to, or why there is none.</summary>

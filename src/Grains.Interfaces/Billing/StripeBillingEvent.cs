@@ -4,7 +4,9 @@ namespace UFBrowsers.Billing;
 /// A verified Stripe event reduced to what the billing rules read, so grains never depend on Stripe's SDK.
 /// <see cref="CustomerId"/> is UFBrowsers' own id when the event names it (client_reference_id or metadata);
 /// <see cref="PeriodStart"/> is the start of the billing period an invoice pays (for a checkout, the moment the
-/// subscription began, which is when its first period starts).
+/// subscription began, which is when its first period starts). What says whether money arrived is carried as Stripe
+/// says it: <see cref="PaymentStatus"/> of a checkout (<c>paid</c>, <c>unpaid</c>, <c>no_payment_required</c>),
+/// <see cref="BillingReason"/> and <see cref="AmountPaid"/> (cents) of an invoice; the billing rules decide what it means.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ufb.StripeBillingEvent")]
 public sealed record StripeBillingEvent(
@@ -18,4 +20,7 @@ public sealed record StripeBillingEvent(
     [property: Id(7)] string? PriceId,
     [property: Id(8)] string? PlanName,
     [property: Id(9)] string? SubscriptionStatus,
-    [property: Id(10)] DateTimeOffset? PeriodStart);
+    [property: Id(10)] DateTimeOffset? PeriodStart,
+    [property: Id(11)] string? PaymentStatus = null,
+    [property: Id(12)] string? BillingReason = null,
+    [property: Id(13)] long? AmountPaid = null);

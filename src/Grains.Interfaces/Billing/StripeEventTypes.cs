@@ -4,6 +4,8 @@ namespace UFBrowsers.Billing;
 public static class StripeEventTypes
 {
     public const string CheckoutSessionCompleted = "checkout.session.completed";
+    public const string CheckoutSessionAsyncPaymentSucceeded = "checkout.session.async_payment_succeeded";
+    public const string CheckoutSessionAsyncPaymentFailed = "checkout.session.async_payment_failed";
     public const string InvoicePaid = "invoice.paid";
     public const string InvoicePaymentFailed = "invoice.payment_failed";
     public const string SubscriptionUpdated = "customer.subscription.updated";
@@ -16,6 +18,8 @@ public static class StripeEventTypes
         StripeEventKind.InvoicePaymentFailed => InvoicePaymentFailed,
         StripeEventKind.SubscriptionUpdated => SubscriptionUpdated,
         StripeEventKind.SubscriptionDeleted => SubscriptionDeleted,
+        StripeEventKind.CheckoutAsyncPaymentSucceeded => CheckoutSessionAsyncPaymentSucceeded,
+        StripeEventKind.CheckoutAsyncPaymentFailed => CheckoutSessionAsyncPaymentFailed,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

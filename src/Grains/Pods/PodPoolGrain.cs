@@ -45,6 +45,7 @@ public sealed class PodPoolGrain(
     private readonly Dictionary<string, DateTimeOffset> _unclaimedSince = new(StringComparer.Ordinal);
     private LivePodListing? _listing;
     private int _creating;
+    private int _waiting;
     private long _hits;
     private long _misses;
     private NodePoolOptions _pool = new();
@@ -118,6 +119,7 @@ public sealed class PodPoolGrain(
         var cancel = new CancellationTokenSource(timeout);
         var creation = CreatePod(assignment, cancel.Token);
         PodLease? created;
+        _waiting++;
         try
         {
             created = await creation.WaitAsync(timeout + CancellationGrace);
@@ -127,6 +129,10 @@ public sealed class PodPoolGrain(
             logger.LogWarning("Pool {NodePool} could not start a pod for session {SessionId} within {Timeout}", NodePool, sessionId, timeout);
             _ = DeleteWhenStarted(creation);
             return null;
+        }
+        finally
+        {
+            _waiting--;
         }
 
         if (created is not null)
@@ -213,7 +219,7 @@ public sealed class PodPoolGrain(
             _assigned.ToDictionary(entry => entry.Key, entry => entry.Value.SessionId, StringComparer.Ordinal)));
 
     public Task<PodPoolStatus> GetStatus() =>
-        Task.FromResult(new PodPoolStatus(NodePool, _pool.WarmTarget, _ready.Count, _creating, _assigned.Count, _hits, _misses));
+        Task.FromResult(new PodPoolStatus(NodePool, _pool.WarmTarget, _ready.Count, _creating, _assigned.Count, _hits, _misses, _waiting));
 
     public async Task<PodSweepReport> Sweep()
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using UFBrowsers.Grains.Telemetry;
 using UFBrowsers.Queue;
 
 namespace UFBrowsers.Grains.Queue;
@@ -9,16 +10,19 @@ namespace UFBrowsers.Grains.Queue;
 /// One customer's waiting session requests, in order. Reentrant so that waits (bounded long-polls) never block
 /// joins, leaves or wake-ups; every change happens between awaits. The version counts the events that may let the
 /// head start (a slot freed, the head changed), so a head that failed to start just before a slot freed is not lost:
-/// it waits only for a version newer than the one it saw before trying.
+/// it waits only for a version newer than the one it saw before trying. Its length feeds the queue-depth metric (per silo)
+/// and the cluster's count behind the pressure endpoint (<see cref="IQueuePressureGrain"/>).
 /// </summary>
 [Reentrant]
 public sealed class SessionQueueGrain(
     IOptions<SessionQueueOptions> options,
-    [FromKeyedServices(UFBrowsersClock.Key)] TimeProvider clock) : Grain, ISessionQueueGrain
+    [FromKeyedServices(UFBrowsersClock.Key)] TimeProvider clock,
+    UFBrowsersMetrics metrics) : Grain, ISessionQueueGrain
 {
     private readonly List<Waiter> _waiters = [];
     private TaskCompletionSource _changed = NewSignal();
     private long _version;
+    private int _reported;
 
     /// <summary>A waiter that outlived its deadline by this much lost its request (a crashed API process) and is dropped.</summary>
     private static readonly TimeSpan AbandonedAfter = TimeSpan.FromSeconds(5);
@@ -42,6 +46,7 @@ public sealed class SessionQueueGrain(
         }
 
         _waiters.Add(new Waiter(ticket, clock.GetUtcNow()));
+        LengthChanged();
         // A new head may try at once: the version it is handed is older than the queue's.
         return Task.FromResult(_waiters.Count == 1
             ? new QueuePlace(QueuePlaceOutcome.Go, 1, 1, _version)
@@ -135,9 +140,31 @@ public sealed class SessionQueueGrain(
 
     private int IndexOf(string ticketId) => _waiters.FindIndex(w => w.Ticket.Id == ticketId);
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _waiters.Clear();
+        LengthChanged();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Tells the metric and the cluster's count when the number of waiters moved.</summary>
+    private void LengthChanged()
+    {
+        if (_waiters.Count == _reported)
+        {
+            return;
+        }
+
+        metrics.QueueChanged(_waiters.Count - _reported);
+        _reported = _waiters.Count;
+        var countsUntil = _waiters.Count == 0 ? clock.GetUtcNow() : _waiters.Max(w => w.Ticket.Deadline) + AbandonedAfter;
+        _ = GrainFactory.GetGrain<IQueuePressureGrain>(0).Report(this.GetPrimaryKeyString(), _waiters.Count, countsUntil);
+    }
+
     /// <summary>Wakes every wait; each looks again at its own position (the queue is bounded and small).</summary>
     private void Signal()
     {
+        LengthChanged();
         var changed = _changed;
         _changed = NewSignal();
         changed.TrySetResult();

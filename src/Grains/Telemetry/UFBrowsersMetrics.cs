@@ -6,8 +6,6 @@ namespace UFBrowsers.Grains.Telemetry;
 /// <summary>
 /// Every UFBrowsers instrument, on the one <see cref="MeterName"/> meter. Names and units follow the
 /// OpenTelemetry semantic conventions (dot-separated, UCUM units, no <c>_total</c>: exporters add suffixes).
-/// The webhook and queue instruments are defined for the Stripe webhook and the session queue, which record
-/// into them when they are built.
 /// </summary>
 public sealed class UFBrowsersMetrics
 {
@@ -17,6 +15,7 @@ public sealed class UFBrowsersMetrics
     public const string EndReasonTag = "ufbrowsers.session.end_reason";
     public const string OutcomeTag = "ufbrowsers.outcome";
     public const string EventTypeTag = "ufbrowsers.webhook.event_type";
+    public const string OperationTag = "ufbrowsers.operation";
 
     private readonly UpDownCounter<long> _sessionsActive;
     private readonly Counter<long> _sessionsStarted;
@@ -29,7 +28,8 @@ public sealed class UFBrowsersMetrics
     private readonly Counter<long> _creditsCharged;
     private readonly Counter<long> _creditsRefunded;
     private readonly Counter<long> _webhookEvents;
-    private readonly Gauge<int> _queueDepth;
+    private readonly UpDownCounter<int> _queueDepth;
+    private readonly Counter<long> _namespaceConflicts;
 
     public UFBrowsersMetrics(IMeterFactory meterFactory)
     {
@@ -46,8 +46,11 @@ public sealed class UFBrowsersMetrics
         _creditsHeld = meter.CreateCounter<long>("ufbrowsers.credits.held", "{credit}", "Credits held when sessions started.");
         _creditsCharged = meter.CreateCounter<long>("ufbrowsers.credits.charged", "{credit}", "Credits charged for session minutes beyond the hold.");
         _creditsRefunded = meter.CreateCounter<long>("ufbrowsers.credits.refunded", "{credit}", "Credits given back to customers.");
-        _webhookEvents = meter.CreateCounter<long>("ufbrowsers.webhook.events", "{event}", "Payment webhook events received, by type and outcome.");
-        _queueDepth = meter.CreateGauge<int>("ufbrowsers.queue.depth", "{request}", "Session requests waiting for a browser.");
+        _webhookEvents = meter.CreateCounter<long>("ufbrowsers.webhook.events", "{event}", "Stripe webhook deliveries, by event type and outcome.");
+        // Each silo counts the waiters of the queues it hosts; the sum over silos is the cluster's.
+        _queueDepth = meter.CreateUpDownCounter<int>("ufbrowsers.queue.depth", "{request}", "Session requests waiting in customers' queues for a concurrency slot.");
+        _namespaceConflicts = meter.CreateCounter<long>("ufbrowsers.kubernetes.namespace.conflicts", "{namespace}",
+            "Tenant namespaces neither provisioned nor deleted because another owner holds the name (an operator must look).");
     }
 
     public void SessionStarted(string nodePool)
@@ -81,7 +84,16 @@ public sealed class UFBrowsersMetrics
     public void WebhookEvent(string eventType, string outcome) =>
         _webhookEvents.Add(1, new KeyValuePair<string, object?>(EventTypeTag, eventType), new KeyValuePair<string, object?>(OutcomeTag, outcome));
 
-    public void QueueDepth(int depth) => _queueDepth.Record(depth);
+    /// <summary>Waiters joined (positive) or left (negative) a customer's session queue.</summary>
+    public void QueueChanged(int waiters)
+    {
+        if (waiters != 0)
+        {
+            _queueDepth.Add(waiters);
+        }
+    }
+
+    public void NamespaceConflict(string operation) => _namespaceConflicts.Add(1, new KeyValuePair<string, object?>(OperationTag, operation));
 
     private static void AddPositive(Counter<long> counter, long credits)
     {

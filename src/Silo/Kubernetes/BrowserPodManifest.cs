@@ -12,7 +12,7 @@ public static class BrowserPodManifest
 {
     public const string ContainerName = "browser";
 
-    public static V1Pod Build(string name, string @namespace, string nodePool, KubernetesPodOptions options, PodAssignment? assignment)
+    public static V1Pod Build(string name, string @namespace, string nodePool, KubernetesPodOptions options, string owner, PodAssignment? assignment)
     {
         var pool = options.Pool(nodePool);
         var resources = pool.Resources ?? options.Resources;
@@ -21,6 +21,7 @@ public static class BrowserPodManifest
             [KubernetesLabels.ManagedBy] = KubernetesLabels.ManagedByValue,
             [KubernetesLabels.Component] = KubernetesLabels.BrowserComponent,
             [KubernetesLabels.Pool] = KubernetesLabels.Value(nodePool),
+            [KubernetesLabels.Owner] = KubernetesLabels.Value(owner),
         };
         foreach (var (key, value) in AssignmentLabels(assignment))
         {
@@ -66,7 +67,14 @@ public static class BrowserPodManifest
                         ImagePullPolicy = options.ImagePullPolicy,
                         Args = options.Args.Count > 0 ? options.Args.ToList() : null,
                         Ports = [new V1ContainerPort { Name = "cdp", ContainerPort = options.CdpPort, Protocol = "TCP" }],
-                        Env = [new V1EnvVar { Name = "HOME", Value = "/tmp" }],
+                        // The browser image's entrypoint serves DevTools on CDP_PORT and keeps its profile in PROFILE_DIR.
+                        Env =
+                        [
+                            new V1EnvVar { Name = "HOME", Value = "/tmp" },
+                            new V1EnvVar { Name = "DOWNLOADS_DIR", Value = options.DownloadsDirectory },
+                            new V1EnvVar { Name = "CDP_PORT", Value = options.CdpPort.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                            new V1EnvVar { Name = "PROFILE_DIR", Value = "/profile" },
+                        ],
                         Resources = new V1ResourceRequirements
                         {
                             Requests = new Dictionary<string, ResourceQuantity>

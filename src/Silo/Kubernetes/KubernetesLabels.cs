@@ -15,8 +15,15 @@ public static class KubernetesLabels
     public const string Session = "ufbrowsers.io/session";
     public const string CustomerIdAnnotation = "ufbrowsers.io/customer-id";
 
-    /// <summary>Selects every browser pod UFBrowsers made, warm or assigned, in any namespace.</summary>
-    public const string BrowserPodSelector = ManagedBy + "=" + ManagedByValue + "," + Component + "=" + BrowserComponent;
+    /// <summary>
+    /// Which installation made the object (label, as <see cref="KubernetesOptions.Owner"/> made a label value, and annotation,
+    /// in full). Nothing without it is adopted, changed or deleted, and the chart's admission policy enforces the same.
+    /// </summary>
+    public const string Owner = "ufbrowsers.io/owner";
+
+    /// <summary>Selects every browser pod this installation made, warm or assigned, in any namespace.</summary>
+    public static string BrowserPodSelector(string owner) =>
+        $"{ManagedBy}={ManagedByValue},{Component}={BrowserComponent},{Owner}={Value(owner)}";
 
     /// <summary>At most 63 characters of <c>[A-Za-z0-9._-]</c>, starting and ending with a letter or digit.</summary>
     public static string Value(string text)

@@ -8,8 +8,11 @@ public sealed class KubernetesPodOptions
     /// <summary>Where warm pods wait (the Helm chart creates it). On-demand pods go to the tenant's namespace instead.</summary>
     public string Namespace { get; set; } = "ufb-pool";
 
-    /// <summary>A headless Chromium image whose entrypoint serves DevTools on <see cref="CdpPort"/> on all interfaces.</summary>
-    public string Image { get; set; } = "chromedp/headless-shell:stable";
+    /// <summary>
+    /// A headless Chromium image whose entrypoint serves DevTools on <see cref="CdpPort"/> on the pod's IP (built from
+    /// deploy/docker/browser.Dockerfile; the chart sets its registry and tag).
+    /// </summary>
+    public string Image { get; set; } = "ufbrowsers/browser:0.1.0";
 
     public string ImagePullPolicy { get; set; } = "IfNotPresent";
 
@@ -18,8 +21,14 @@ public sealed class KubernetesPodOptions
 
     public int CdpPort { get; set; } = 9222;
 
-    /// <summary>The unprivileged user the browser runs as.</summary>
-    public long RunAsUser { get; set; } = 1000;
+    /// <summary>
+    /// The session's downloads directory as the browser sees it: the gateway confines every download path to it. The browser
+    /// image's entrypoint creates it (<c>DOWNLOADS_DIR</c>); it lives on the pod's <c>/tmp</c> emptyDir, so it dies with the pod.
+    /// </summary>
+    public string DownloadsDirectory { get; set; } = "/tmp/downloads";
+
+    /// <summary>The unprivileged user the browser runs as (the browser image's user).</summary>
+    public long RunAsUser { get; set; } = 10001;
 
     /// <summary>Size of the in-memory /dev/shm (Chromium's shared memory).</summary>
     public string ShmSizeLimit { get; set; } = "1Gi";
@@ -38,6 +47,7 @@ public sealed class KubernetesPodOptions
     /// <summary>How long a pod may take from creation until its DevTools endpoint answers.</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(90);
 
+    /// <summary>How often DevTools is asked again when the pod is ready but the browser has not answered yet.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     public KubernetesNodePoolOptions Pool(string nodePool) =>

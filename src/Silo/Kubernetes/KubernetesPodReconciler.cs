@@ -25,6 +25,7 @@ public sealed class KubernetesPodReconciler(
     IGrainFactory grains,
     IOptions<PodPoolOptions> pools,
     IOptions<KubernetesReconcilerOptions> options,
+    IOptions<KubernetesOptions> cluster,
     TimeProvider clock,
     ILogger<KubernetesPodReconciler> logger) : BackgroundService
 {
@@ -32,7 +33,7 @@ public sealed class KubernetesPodReconciler(
     {
         // Inventories first: every pod they name was created before this list is taken, so a pod missing from the list is gone.
         var inventories = await Task.WhenAll(pools.Value.EffectivePools().Keys.Select(pool => grains.For<IPodPoolGrain>(pool).GetInventory()));
-        var listed = await client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: KubernetesLabels.BrowserPodSelector, cancellationToken: cancellationToken);
+        var listed = await client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: KubernetesLabels.BrowserPodSelector(cluster.Value.Owner), cancellationToken: cancellationToken);
         var pods = listed.Items.ToDictionary(p => KubernetesPodProvider.PodId(p.Metadata.NamespaceProperty, p.Metadata.Name), StringComparer.Ordinal);
 
         var lost = new List<string>();

@@ -3,16 +3,19 @@ using UFBrowsers.Grains.Tenants;
 
 namespace UFBrowsers.Silo.Kubernetes;
 
-/// <summary>The objects of one tenant namespace, built from its spec and the tenant options.</summary>
+/// <summary>
+/// The objects of one tenant namespace, built from its spec and the tenant options. Every object carries the ownership
+/// label (<see cref="KubernetesLabels.Owner"/>); the namespace also names its owner and customer in annotations.
+/// </summary>
 public static class TenantManifests
 {
     public const string QuotaName = "ufb-quota";
     public const string LimitRangeName = "ufb-limits";
     public const string NetworkPolicyName = "ufb-isolation";
 
-    public static V1Namespace Namespace(TenantSpec spec, KubernetesTenantOptions options)
+    public static V1Namespace Namespace(TenantSpec spec, KubernetesTenantOptions options, string owner)
     {
-        var labels = Labels(spec);
+        var labels = Labels(spec, owner);
         labels[KubernetesLabels.Plan] = KubernetesLabels.Value(spec.Plan.Name);
         labels["pod-security.kubernetes.io/enforce"] = options.PodSecurityLevel;
         return new V1Namespace
@@ -23,13 +26,17 @@ public static class TenantManifests
             {
                 Name = spec.Namespace,
                 Labels = labels,
-                Annotations = new Dictionary<string, string> { [KubernetesLabels.CustomerIdAnnotation] = spec.CustomerId },
+                Annotations = new Dictionary<string, string>
+                {
+                    [KubernetesLabels.Owner] = owner,
+                    [KubernetesLabels.CustomerIdAnnotation] = spec.CustomerId,
+                },
             },
         };
     }
 
     /// <summary>Room for exactly the plan's concurrent sessions, each with one browser pod's resources.</summary>
-    public static V1ResourceQuota Quota(TenantSpec spec, KubernetesTenantOptions options)
+    public static V1ResourceQuota Quota(TenantSpec spec, KubernetesTenantOptions options, string owner)
     {
         var sessions = Math.Max(0, spec.Plan.ConcurrencyLimit);
         var pod = options.PodResources;
@@ -37,7 +44,7 @@ public static class TenantManifests
         {
             ApiVersion = "v1",
             Kind = "ResourceQuota",
-            Metadata = Metadata(QuotaName, spec),
+            Metadata = Metadata(QuotaName, spec, owner),
             Spec = new V1ResourceQuotaSpec
             {
                 Hard = new Dictionary<string, ResourceQuantity>
@@ -53,14 +60,14 @@ public static class TenantManifests
     }
 
     /// <summary>Containers without resources get one browser's share; none may take more than that.</summary>
-    public static V1LimitRange LimitRange(TenantSpec spec, KubernetesTenantOptions options)
+    public static V1LimitRange LimitRange(TenantSpec spec, KubernetesTenantOptions options, string owner)
     {
         var pod = options.PodResources;
         return new V1LimitRange
         {
             ApiVersion = "v1",
             Kind = "LimitRange",
-            Metadata = Metadata(LimitRangeName, spec),
+            Metadata = Metadata(LimitRangeName, spec, owner),
             Spec = new V1LimitRangeSpec
             {
                 Limits =
@@ -82,12 +89,12 @@ public static class TenantManifests
     /// the blocked ranges (cluster networks and cloud metadata). Other tenants' pods have cluster addresses, so they are
     /// out of reach both ways.
     /// </summary>
-    public static V1NetworkPolicy NetworkPolicy(TenantSpec spec, KubernetesTenantOptions options) =>
+    public static V1NetworkPolicy NetworkPolicy(TenantSpec spec, KubernetesTenantOptions options, string owner) =>
         new()
         {
             ApiVersion = "networking.k8s.io/v1",
             Kind = "NetworkPolicy",
-            Metadata = Metadata(NetworkPolicyName, spec),
+            Metadata = Metadata(NetworkPolicyName, spec, owner),
             Spec = new V1NetworkPolicySpec
             {
                 PodSelector = new V1LabelSelector(),
@@ -115,14 +122,15 @@ public static class TenantManifests
             },
         };
 
-    private static Dictionary<string, string> Labels(TenantSpec spec) => new(StringComparer.Ordinal)
+    private static Dictionary<string, string> Labels(TenantSpec spec, string owner) => new(StringComparer.Ordinal)
     {
         [KubernetesLabels.ManagedBy] = KubernetesLabels.ManagedByValue,
+        [KubernetesLabels.Owner] = KubernetesLabels.Value(owner),
         [KubernetesLabels.Tenant] = KubernetesLabels.Value(spec.CustomerId),
     };
 
-    private static V1ObjectMeta Metadata(string name, TenantSpec spec) =>
-        new() { Name = name, NamespaceProperty = spec.Namespace, Labels = Labels(spec) };
+    private static V1ObjectMeta Metadata(string name, TenantSpec spec, string owner) =>
+        new() { Name = name, NamespaceProperty = spec.Namespace, Labels = Labels(spec, owner) };
 
     private static Dictionary<string, ResourceQuantity> Resources(long cpuMillicores, long memoryMebibytes) => new()
     {

@@ -26,7 +26,8 @@ public static class StripeEventShape
 
         var (expected, objectName) = stripeEvent.Type switch
         {
-            StripeEventTypes.CheckoutSessionCompleted => (typeof(CheckoutSession), "checkout.session"),
+            StripeEventTypes.CheckoutSessionCompleted or StripeEventTypes.CheckoutSessionAsyncPaymentSucceeded
+                or StripeEventTypes.CheckoutSessionAsyncPaymentFailed => (typeof(CheckoutSession), "checkout.session"),
             StripeEventTypes.InvoicePaid or StripeEventTypes.InvoicePaymentFailed => (typeof(Invoice), "invoice"),
             StripeEventTypes.SubscriptionUpdated or StripeEventTypes.SubscriptionDeleted => (typeof(Subscription), "subscription"),
             _ => (null, null),

@@ -9,7 +9,9 @@ public static class StripeEventTranslator
 {
     public static StripeBillingEvent? Translate(Event stripeEvent) => (stripeEvent.Type, stripeEvent.Data?.Object) switch
     {
-        (StripeEventTypes.CheckoutSessionCompleted, CheckoutSession { Mode: "subscription" } session) => FromCheckout(stripeEvent, session),
+        (StripeEventTypes.CheckoutSessionCompleted, CheckoutSession { Mode: "subscription" } session) => FromCheckout(stripeEvent, StripeEventKind.CheckoutCompleted, session),
+        (StripeEventTypes.CheckoutSessionAsyncPaymentSucceeded, CheckoutSession { Mode: "subscription" } session) => FromCheckout(stripeEvent, StripeEventKind.CheckoutAsyncPaymentSucceeded, session),
+        (StripeEventTypes.CheckoutSessionAsyncPaymentFailed, CheckoutSession { Mode: "subscription" } session) => FromCheckout(stripeEvent, StripeEventKind.CheckoutAsyncPaymentFailed, session),
         (StripeEventTypes.InvoicePaid, Invoice invoice) => FromInvoice(stripeEvent, StripeEventKind.InvoicePaid, invoice),
         (StripeEventTypes.InvoicePaymentFailed, Invoice invoice) => FromInvoice(stripeEvent, StripeEventKind.InvoicePaymentFailed, invoice),
         (StripeEventTypes.SubscriptionUpdated, Subscription subscription) => FromSubscription(stripeEvent, StripeEventKind.SubscriptionUpdated, subscription),
@@ -17,8 +19,8 @@ public static class StripeEventTranslator
         _ => null,
     };
 
-    private static StripeBillingEvent FromCheckout(Event e, CheckoutSession session) => new(
-        e.Id, StripeEventKind.CheckoutCompleted, Utc(e.Created),
+    private static StripeBillingEvent FromCheckout(Event e, StripeEventKind kind, CheckoutSession session) => new(
+        e.Id, kind, Utc(e.Created),
         CustomerId: session.ClientReferenceId ?? Metadata(session.Metadata, StripeMetadataKeys.CustomerId),
         StripeCustomerId: session.CustomerId,
         SubscriptionId: session.SubscriptionId,
@@ -26,7 +28,8 @@ public static class StripeEventTranslator
         PriceId: null,
         PlanName: Metadata(session.Metadata, StripeMetadataKeys.Plan),
         SubscriptionStatus: null,
-        PeriodStart: null);
+        PeriodStart: null,
+        PaymentStatus: session.PaymentStatus);
 
     /// <summary>Only subscription invoices count; a one-off invoice has no subscription and is ignored.</summary>
     private static StripeBillingEvent? FromInvoice(Event e, StripeEventKind kind, Invoice invoice)
@@ -48,7 +51,9 @@ public static class StripeEventTranslator
             PriceId: line?.Pricing?.PriceDetails?.PriceId,
             PlanName: Metadata(details?.Metadata, StripeMetadataKeys.Plan),
             SubscriptionStatus: null,
-            PeriodStart: line?.Period is { } period ? Utc(period.Start) : Utc(invoice.PeriodStart));
+            PeriodStart: line?.Period is { } period ? Utc(period.Start) : Utc(invoice.PeriodStart),
+            BillingReason: invoice.BillingReason,
+            AmountPaid: invoice.AmountPaid);
     }
 
     private static StripeBillingEvent FromSubscription(Event e, StripeEventKind kind, Subscription subscription)

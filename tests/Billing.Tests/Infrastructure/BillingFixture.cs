@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using UFBrowsers.Customers;
 using UFBrowsers.Grains.Billing;
 using UFBrowsers.Grains.Pods;
@@ -33,6 +34,9 @@ public sealed class BillingFixture : WebApplicationFactory<Program>, IAsyncLifet
 
     public FailingLedgerStore Ledger { get; } = new();
 
+    /// <summary>Every log entry the host wrote, for checks that something is logged (and only once).</summary>
+    public LogSink Logs { get; } = new();
+
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -54,6 +58,7 @@ public sealed class BillingFixture : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("UFBrowsers:Billing:Plans:internal:CreditsPerPeriod", "100");
         builder.UseSetting("UFBrowsers:Billing:Plans:internal:ConcurrencyLimit", "1");
         builder.UseSetting("UFBrowsers:Billing:Plans:internal:MaxSessionMinutes", "5");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<IPodProvider>(Pods);

@@ -19,6 +19,9 @@ public sealed class FakeStripeApi : IAsyncDisposable
 
     public int? FailWithStatus { get; set; }
 
+    /// <summary>With <see cref="FailWithStatus"/>: the <c>error</c> object Stripe answers with (type, code, param, message).</summary>
+    public object? FailWithError { get; set; }
+
     public string BaseUrl { get; private set; } = "";
 
     public async Task StartAsync()
@@ -50,7 +53,7 @@ public sealed class FakeStripeApi : IAsyncDisposable
 
         if (FailWithStatus is { } status)
         {
-            await Results.Json(new { error = new { type = "api_error", message = "The fake Stripe is failing on purpose." } }, statusCode: status)
+            await Results.Json(new { error = FailWithError ?? new { type = "api_error", message = "The fake Stripe is failing on purpose." } }, statusCode: status)
                 .ExecuteAsync(context);
             return;
         }

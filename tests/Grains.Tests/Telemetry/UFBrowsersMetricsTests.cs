@@ -8,7 +8,7 @@ namespace UFBrowsers.Grains.Tests.Telemetry;
 public sealed class UFBrowsersMetricsTests
 {
     [Fact]
-    public void The_meter_defines_every_instrument_including_webhook_and_queue_ones_not_yet_fed()
+    public void The_meter_defines_every_instrument()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var published = new List<Instrument>();
@@ -29,7 +29,7 @@ public sealed class UFBrowsersMetricsTests
         Assert.Equal(
             [
                 "ufbrowsers.credits.charged", "ufbrowsers.credits.held", "ufbrowsers.credits.refunded",
-                "ufbrowsers.pool.hits", "ufbrowsers.pool.misses", "ufbrowsers.pool.pods.ready", "ufbrowsers.queue.depth",
+                "ufbrowsers.kubernetes.namespace.conflicts", "ufbrowsers.pool.hits", "ufbrowsers.pool.misses", "ufbrowsers.pool.pods.ready", "ufbrowsers.queue.depth",
                 "ufbrowsers.session.start.duration", "ufbrowsers.sessions.active", "ufbrowsers.sessions.ended",
                 "ufbrowsers.sessions.started", "ufbrowsers.webhook.events",
             ],

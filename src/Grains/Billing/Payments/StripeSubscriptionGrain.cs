@@ -48,7 +48,7 @@ public sealed class StripeSubscriptionGrain(
             var credited = await ApplyCredits(stripeEvent, plan);
             var changed = await ApplyState(stripeEvent, plan);
             await state.WriteStateAsync();
-            return new StripeEventResult(StripeEventOutcome.Applied, Describe(credited, changed));
+            return new StripeEventResult(StripeEventOutcome.Applied, StripePaymentRules.WhyNoCredits(stripeEvent) ?? Describe(credited, changed));
         }
         catch
         {
@@ -113,16 +113,15 @@ public sealed class StripeSubscriptionGrain(
         }
     }
 
-    /// <summary>Starts the credit period the event pays for, if it is newer than the last one credited.</summary>
+    /// <summary>Starts the credit period the event pays for (<see cref="StripePaymentRules"/>), if it is newer than the last one credited.</summary>
     private async Task<long?> ApplyCredits(StripeBillingEvent stripeEvent, Plan plan)
     {
-        if (stripeEvent.Kind is not (StripeEventKind.CheckoutCompleted or StripeEventKind.InvoicePaid)
-            || stripeEvent.InvoiceId is not { } invoiceId)
+        if (!StripePaymentRules.PaysForNewPeriod(stripeEvent) || stripeEvent.InvoiceId is not { } invoiceId)
         {
             return null;
         }
 
-        // A checkout's period is the subscription's first, which starts when the checkout completes.
+        // A checkout's period is the subscription's first, which starts when the checkout completes (or its payment arrives).
         var periodStart = stripeEvent.PeriodStart ?? stripeEvent.Created;
         if (S.CreditedPeriodStart is { } credited && periodStart <= credited)
         {
@@ -201,8 +200,18 @@ public sealed class StripeSubscriptionGrain(
         }
         catch (PaymentGatewayException ex)
         {
-            logger.LogWarning(ex, "Stripe request for customer {CustomerId} failed", CustomerId);
-            return new BillingRedirect(ex.NotConfigured ? BillingRedirectOutcome.NotConfigured : BillingRedirectOutcome.Unavailable, null, ex.Message);
+            // Configuration errors are logged once, by the gateway; they would repeat on every request.
+            if (ex.Failure == PaymentGatewayFailure.Unavailable)
+            {
+                logger.LogWarning(ex, "Stripe request for customer {CustomerId} failed", CustomerId);
+            }
+
+            return new BillingRedirect(ex.Failure switch
+            {
+                PaymentGatewayFailure.NotConfigured => BillingRedirectOutcome.NotConfigured,
+                PaymentGatewayFailure.Misconfigured => BillingRedirectOutcome.Misconfigured,
+                _ => BillingRedirectOutcome.Unavailable,
+            }, null, ex.Message);
         }
     }
 

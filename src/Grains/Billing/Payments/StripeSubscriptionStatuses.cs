@@ -8,7 +8,9 @@ public static class StripeSubscriptionStatuses
 {
     public static SubscriptionStatus? After(StripeBillingEvent stripeEvent) => stripeEvent.Kind switch
     {
-        StripeEventKind.CheckoutCompleted or StripeEventKind.InvoicePaid => SubscriptionStatus.Active,
+        // A checkout whose payment is still on its way (a bank debit) activates nothing until the money arrives.
+        StripeEventKind.CheckoutCompleted => stripeEvent.PaymentStatus is StripePaymentRules.Paid or "no_payment_required" ? SubscriptionStatus.Active : null,
+        StripeEventKind.CheckoutAsyncPaymentSucceeded or StripeEventKind.InvoicePaid => SubscriptionStatus.Active,
         StripeEventKind.InvoicePaymentFailed => SubscriptionStatus.PastDue,
         StripeEventKind.SubscriptionDeleted => SubscriptionStatus.Cancelled,
         StripeEventKind.SubscriptionUpdated => FromStripe(stripeEvent.SubscriptionStatus),

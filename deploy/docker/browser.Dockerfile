@@ -1,0 +1,20 @@
+# One single-use browser pod: Debian's headless Chromium with DevTools on the pod's loopback, bridged by socat to the
+# pod's IP on CDP_PORT (9222), where the gateway dials it. Build from the repository root:
+#   docker build -f deploy/docker/browser.Dockerfile -t <registry>/ufbrowsers/browser:<chart appVersion> .
+# Non-root (uid 10001, the chart's browsers.runAsUser); it writes only to /profile, /tmp and /dev/shm, which the pod
+# mounts as emptyDir volumes over a read-only root filesystem.
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install --yes --no-install-recommends \
+        chromium-headless-shell socat tini ca-certificates fonts-liberation fonts-noto-color-emoji \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --uid 10001 --user-group --no-create-home --home-dir /tmp --shell /usr/sbin/nologin browser \
+    && mkdir /profile && chown 10001:10001 /profile
+COPY deploy/docker/browser/entrypoint.sh /usr/local/bin/ufb-browser
+ENV HOME=/tmp \
+    PROFILE_DIR=/profile \
+    CDP_PORT=9222
+EXPOSE 9222
+USER 10001:10001
+ENTRYPOINT ["/usr/bin/tini", "-g", "--", "/usr/local/bin/ufb-browser"]

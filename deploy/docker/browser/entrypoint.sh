@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# A browser pod's entrypoint: headless Chromium with DevTools on 127.0.0.1:CDP_INTERNAL_PORT, and socat bridging it to
+# CDP_BIND:CDP_PORT (all interfaces: the pod's IP). Chromium's own --remote-debugging-address is not relied on (recent
+# builds keep DevTools on loopback). Whichever of the two ends first ends the pod: a browser nobody can reach, or a
+# bridge with no browser behind it, serves no session. Extra arguments go to Chromium.
+set -euo pipefail
+
+CDP_PORT="${CDP_PORT:-9222}"
+CDP_BIND="${CDP_BIND:-0.0.0.0}"
+CDP_INTERNAL_PORT="${CDP_INTERNAL_PORT:-9223}"
+PROFILE_DIR="${PROFILE_DIR:-/profile}"
+# The session's downloads (the control plane confines every download path to it: UFBrowsers:Kubernetes:Pods:DownloadsDirectory).
+DOWNLOADS_DIR="${DOWNLOADS_DIR:-/tmp/downloads}"
+mkdir -p "$DOWNLOADS_DIR"
+# The binary itself, not /usr/bin/chromium-headless-shell: that wrapper does not exec, so a signal would miss the browser.
+CHROMIUM="${CHROMIUM:-/usr/lib/chromium/chromium-headless-shell}"
+
+flags=(
+  --headless
+  --disable-gpu
+  --no-first-run
+  --no-default-browser-check
+  --disable-background-networking
+  --user-data-dir="$PROFILE_DIR"
+  --remote-debugging-address=127.0.0.1
+  --remote-debugging-port="$CDP_INTERNAL_PORT"
+)
+# Chromium's sandbox needs user namespaces, which a pod under the RuntimeDefault seccomp profile and no capabilities does
+# not get; the pod (and an optional RuntimeClass such as gVisor) is the sandbox. BROWSER_SANDBOX=1 keeps Chromium's own.
+if [[ "${BROWSER_SANDBOX:-0}" != 1 ]]; then
+  flags+=(--no-sandbox)
+fi
+
+"$CHROMIUM" "${flags[@]}" "$@" about:blank &
+browser=$!
+socat "TCP-LISTEN:${CDP_PORT},bind=${CDP_BIND},fork,reuseaddr" "TCP:127.0.0.1:${CDP_INTERNAL_PORT}" &
+bridge=$!
+
+stop() { kill -TERM "$browser" "$bridge" 2>/dev/null || true; }
+trap stop TERM INT
+
+status=0
+wait -n "$browser" "$bridge" || status=$?
+stop
+wait || true
+exit "$status"
