@@ -64,7 +64,7 @@ internal sealed class CdpDiscovery(IGrainFactory grains, CdpGateway gateway, Gat
 
         try
         {
-            using var client = pod.DevToolsSocket is { } socket ? DevToolsSocketHttp.CreateClient(socket) : http.CreateClient(HttpClientName);
+            using var client = pod.DevToolsSocket is not null ? DevToolsSocketHttp.CreateClient(pod) : http.CreateClient(HttpClientName);
             return (JsonNode.Parse(await client.GetStringAsync(pod.CdpHttpUrl.TrimEnd('/') + path)), null);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or System.Net.Sockets.SocketException)

@@ -1,4 +1,5 @@
-using System.Net.Sockets;
+using UFBrowsers.Pods;
+using UFBrowsers.Silo.Browsers;
 
 namespace UFBrowsers.Api.Gateway;
 
@@ -13,26 +14,5 @@ namespace UFBrowsers.Api.Gateway;
 /// </remarks>
 internal static class DevToolsSocketHttp
 {
-    public static HttpClient CreateClient(string socketPath) => new(new SocketsHttpHandler
-    {
-        UseProxy = false,
-        PooledConnectionLifetime = TimeSpan.Zero,
-        ConnectCallback = async (_, cancellationToken) =>
-        {
-            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            try
-            {
-                await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    })
-    {
-        Timeout = TimeSpan.FromSeconds(5),
-    };
+    public static HttpClient CreateClient(PodLease pod) => new(DevToolsTransport.Handler(pod)) { Timeout = TimeSpan.FromSeconds(5) };
 }

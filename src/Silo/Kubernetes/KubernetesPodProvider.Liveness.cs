@@ -13,7 +13,7 @@ public sealed partial class KubernetesPodProvider
     /// </summary>
     public async Task<IReadOnlyList<LivePod>> ListAliveAsync(string nodePool, CancellationToken cancellationToken)
     {
-        var selector = $"{KubernetesLabels.BrowserPodSelector},{KubernetesLabels.Pool}={KubernetesLabels.Value(nodePool)}";
+        var selector = $"{KubernetesLabels.BrowserPodSelector(_owner)},{KubernetesLabels.Pool}={KubernetesLabels.Value(nodePool)}";
         var pods = await _client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: selector, cancellationToken: cancellationToken);
         return pods.Items
             .Where(pod => pod.Status?.Phase is not ("Failed" or "Succeeded") && pod.Metadata.DeletionTimestamp is null)

@@ -14,10 +14,15 @@ internal sealed class SandboxCommands(LocalChromiumOptions options)
     /// <summary>Where the commands are looked up; the silo's own PATH is not handed to them.</summary>
     public const string SystemPath = "/usr/sbin:/usr/bin:/sbin:/bin";
 
-    // Runs as root inside the new network namespace. It waits for "go" (sent once slirp4netns has configured tap0), reads the
-    // routing policy from the rest of stdin, then becomes the sandbox. Exit codes 97/98 say which step failed.
+    // Runs as root inside the new network namespace. It turns IPv6 off there first (pods get none, and tap0's link-local
+    // address finishing duplicate detection a second after start made Chromium see a network change and fail a navigation
+    // with ERR_NETWORK_CHANGED), waits for "go" (sent once slirp4netns has configured tap0), reads the routing policy from
+    // the rest of stdin, then becomes the sandbox. Exit codes 97/98 say which step failed.
     private const string LauncherScript =
         """
+        for f in /proc/sys/net/ipv6/conf/all/disable_ipv6 /proc/sys/net/ipv6/conf/default/disable_ipv6; do
+          [ -w "$f" ] && echo 1 > "$f"
+        done
         read -r go || exit 97
         [ "$go" = go ] || exit 97
         ip -batch - || exit 98
