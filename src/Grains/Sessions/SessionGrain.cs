@@ -30,6 +30,8 @@ public sealed class SessionGrain(
     IOptions<PodPoolOptions> pools,
     IOptions<SessionTimerOptions> timers,
     [FromKeyedServices(UFBrowsersClock.Key)] TimeProvider clock,
+    IEnumerable<ISessionBrowserHook> hooks,
+    IOptions<SessionBrowserHookOptions> hookOptions,
     UFBrowsersMetrics metrics,
     ILogger<SessionGrain> logger) : Grain, ISessionGrain
 {
@@ -110,6 +112,16 @@ public sealed class SessionGrain(
             await TryWriteState("its count of start attempts");
             return new SessionStartResult(SessionStartOutcome.NoBrowserAvailable, null, balance, admission.ConcurrencyLimit, admission.SessionsInUse - 1,
                 "No browser could be started; the hold was refunded.");
+        }
+
+        if (await PrepareBrowser(request, pod) is { } refusal)
+        {
+            S.Attempts = admission.Attempt;
+            var balance = await customer.CancelAdmission(SessionId);
+            metrics.CreditsRefunded(SessionBilling.HoldCredits);
+            await ReleasePod(pod);
+            await TryWriteState("its count of start attempts");
+            return new SessionStartResult(refusal.Outcome, null, balance, admission.ConcurrencyLimit, admission.SessionsInUse - 1, refusal.Message);
         }
 
         var now = clock.GetUtcNow();
@@ -352,6 +364,7 @@ public sealed class SessionGrain(
         var settlement = await Customer.SettleSession(SessionId, new SessionEnd(reason, endedAt, owed, S.CreatedAt));
         RecordSettlement(settlement.Charged - S.CreditsPaid);
         Ended(settlement);
+        await FinishBrowser(settlement.Reason);
         await ReleasePod(S.Pod);
         await SaveEnded();
         SlotFreed();
@@ -579,6 +592,55 @@ public sealed class SessionGrain(
         {
             DeactivateOnIdle();
             throw;
+        }
+    }
+
+    /// <summary>Runs every browser hook's start on the new pod; null when all passed, else why the start is refused.</summary>
+    private async Task<SessionStartRefusedException?> PrepareBrowser(SessionRequest request, PodLease pod)
+    {
+        var browser = new SessionBrowser(SessionId, request, pod);
+        using var timeout = new CancellationTokenSource(hookOptions.Value.StartTimeout);
+        foreach (var hook in hooks)
+        {
+            try
+            {
+                await hook.OnStartingAsync(browser, timeout.Token);
+            }
+            catch (SessionStartRefusedException refused)
+            {
+                logger.LogInformation("Session {SessionId} refused by {Hook}: {Detail}", SessionId, hook.GetType().Name, refused.Message);
+                return refused;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Session {SessionId}: {Hook} could not prepare pod {PodId}", SessionId, hook.GetType().Name, pod.PodId);
+                return new SessionStartRefusedException(SessionStartOutcome.NoBrowserAvailable, "The browser could not be prepared; the hold was refunded.");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Runs every browser hook's end while the pod still lives; the session has ended and been billed whatever they do.</summary>
+    private async Task FinishBrowser(EndReason reason)
+    {
+        if (S.Pod is not { } pod || reason is EndReason.PodLost or EndReason.PodFailed)
+        {
+            return;
+        }
+
+        var browser = new SessionBrowser(SessionId, S.Request!, pod);
+        using var timeout = new CancellationTokenSource(hookOptions.Value.EndTimeout);
+        foreach (var hook in hooks)
+        {
+            try
+            {
+                await hook.OnEndingAsync(browser, reason, timeout.Token);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Session {SessionId}: {Hook} failed at the end; the session ended and was billed regardless", SessionId, hook.GetType().Name);
+            }
         }
     }
 

@@ -100,6 +100,7 @@ public static class UFBrowsersSiloBuilderExtensions
         services.Configure<TenantOptions>(configuration.GetSection(TenantOptions.Section));
         services.TryAddSingleton<ITenantProvisioner, LocalTenantProvisioner>();
         services.Configure<SessionTimerOptions>(configuration.GetSection(SessionTimerOptions.Section));
+        services.Configure<SessionBrowserHookOptions>(configuration.GetSection(SessionBrowserHookOptions.Section));
         services.Configure<GatewayLeaseOptions>(configuration.GetSection(GatewayLeaseOptions.Section));
         // A customer's sessions reminder may be set shorter than Orleans' one-minute floor (tests do, for their wall time).
         var reminderPeriod = (configuration.GetSection(SessionTimerOptions.Section).Get<SessionTimerOptions>() ?? new SessionTimerOptions()).ReminderPeriod;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using UFBrowsers.Grains.Billing;
 using UFBrowsers.Grains.Pods;
+using UFBrowsers.Grains.Sessions;
 using UFBrowsers.Silo.Persistence.Memory;
 using Microsoft.Extensions.Logging.Abstractions;
 using UFBrowsers.Grains.Tenants;
@@ -27,6 +28,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     internal static readonly FakePodProvider Pods = new();
     internal static readonly LocalTenantProvisioner Tenants = new(NullLogger<LocalTenantProvisioner>.Instance);
     internal static readonly FaultPlan FaultPlan = new();
+    internal static readonly ScriptedBrowserHook Hook = new(Pods);
 
     public TestCluster Cluster { get; } = new TestClusterBuilder(1)
         .AddSiloBuilderConfigurator<SiloConfigurator>()
@@ -42,6 +44,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>Faults at the ledger's writes and grain state writes (pod faults are the pod provider's own plan).</summary>
     public FaultPlan Faults => FaultPlan;
+
+    /// <summary>The one browser hook of the silo: records its calls, fails where a test scripts it.</summary>
+    public ScriptedBrowserHook BrowserHook => Hook;
 
     public Task InitializeAsync() => Cluster.DeployAsync();
 
@@ -78,6 +83,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddKeyedSingleton<TimeProvider>(UFBrowsersClock.Key, Clock);
             siloBuilder.Services.AddSingleton<IPodProvider>(Pods);
             siloBuilder.Services.AddSingleton<ITenantProvisioner>(Tenants);
+            siloBuilder.Services.AddSingleton<ISessionBrowserHook>(Hook);
         }
     }
 }
