@@ -76,6 +76,12 @@ public static class UFBrowsersSiloBuilderExtensions
         }
 
         silo.Services.AddUFBrowsersGrainServices(configuration);
+        if ((configuration.GetSection(TracingOptions.Section).Get<TracingOptions>() ?? new TracingOptions()).IsOn)
+        {
+            // Grain calls carry the caller's trace, so a create's spans in the grains join its HTTP request's trace.
+            silo.AddActivityPropagation();
+        }
+
         silo.AddStartupTask<PoolWarmupTask>();
         // Every silo feeds the Orleans dashboard; the API host maps its pages (behind operator auth).
         silo.AddDashboard();
