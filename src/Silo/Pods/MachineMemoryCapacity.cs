@@ -32,7 +32,7 @@ public sealed class MachineMemoryCapacity(IOptions<LocalChromiumOptions> options
     }
 
     /// <summary>MemAvailable in bytes; null where there is no /proc/meminfo (the pool is then bounded by MaxPods alone).</summary>
-    internal static long? AvailableBytes(string path = "/proc/meminfo")
+    public static long? AvailableBytes(string path = "/proc/meminfo")
     {
         if (!File.Exists(path))
         {
