@@ -50,7 +50,7 @@ public sealed class PodPoolGrain(
     private readonly IPodCapacity[] _capacities = capacities.ToArray();
     private readonly Dictionary<string, PodClaim> _assigned = new(StringComparer.Ordinal);
 
-    /// <summary>Sessions waiting for a warm pod under way, first come first served; never more than the warm pods starting.</summary>
+    /// <summary>Sessions waiting for the next warm pod to finish starting, first come first served.</summary>
     private readonly LinkedList<(string SessionId, TaskCompletionSource<PodLease?> Pod)> _warmWaiters = new();
 
     /// <summary>Live pods this activation knows nothing about, since when it has seen them unclaimed.</summary>
@@ -139,7 +139,8 @@ public sealed class PodPoolGrain(
             return await AwaitWarmPod(assignment, timeout);
         }
 
-        if (Total >= _pool.MaxPods)
+        // Sessions already queued for a warm pod beyond those under way will each need one of the pool's pods too.
+        if (Total + Math.Max(0, _warmWaiters.Count - _startingWarm) >= _pool.MaxPods)
         {
             // Not a miss: no launch was waited for. The pressure endpoint shows the pool has no free slot.
             _refused++;
@@ -151,6 +152,15 @@ public sealed class PodPoolGrain(
         // A miss: this session waits for a launch.
         _misses++;
         metrics.PoolMiss(NodePool);
+        if (_pool.EffectiveMaxWarm > 0)
+        {
+            // A pool that keeps warm pods only ever launches warm ones, at most MaxParallelStarts at once: a burst of misses
+            // queues for the next pods to finish instead of launching one each, which on a busy machine would slow every
+            // launch down until none finishes in time.
+            return await AwaitWarmPod(assignment, timeout);
+        }
+
+        // An on-demand pool (no warm pods): a pod made for this session (on Kubernetes, in its tenant's namespace).
 
         // The start is cancelled at the timeout, and the caller answered soon after even if the provider ignores that:
         // the session's call must end before Orleans gives up on it, or a pod would be made for a session that left.
@@ -183,7 +193,7 @@ public sealed class PodPoolGrain(
         return created;
     }
 
-    /// <summary>Waits for the next warm pod that finishes starting; it is this session's as soon as it does.</summary>
+    /// <summary>Waits for the next warm pod that finishes starting (the refill starts one when a slot is free); it is this session's as soon as it does.</summary>
     private async Task<PodLease?> AwaitWarmPod(PodAssignment assignment, TimeSpan timeout)
     {
         var waiter = new TaskCompletionSource<PodLease?>(TaskCreationOptions.RunContinuationsAsynchronously);
