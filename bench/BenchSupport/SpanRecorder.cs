@@ -33,7 +33,8 @@ public sealed class SpanRecorder : IDisposable
         {
             ShouldListenTo = source => Sources.Contains(source.Name),
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity => _spans.Enqueue(new Span(activity.TraceId, NameOf(activity), activity.StartTimeUtc, activity.Duration)),
+            ActivityStopped = activity => _spans.Enqueue(new Span(
+                activity.TraceId, NameOf(activity), activity.StartTimeUtc, activity.Duration, activity.ParentSpanId == default)),
         };
         ActivitySource.AddActivityListener(_listener);
     }
@@ -88,8 +89,25 @@ public sealed class SpanRecorder : IDisposable
                 $"  {Truncate(row.Name, 58),-58} {row.PerTrace,10:F2} {row.Offset,10:F2} {Percentiles.Of(row.Sorted, 50),8:F3} {Percentiles.Of(row.Sorted, 99),8:F3}");
         }
 
-        text.Append(CultureInfo.InvariantCulture, $"  ({traces.Count} creates traced)");
-        return text.ToString();
+        text.AppendLine(CultureInfo.InvariantCulture, $"  ({traces.Count} creates traced)");
+
+        // Statements that belong to no request's trace: a grain's activation reads its state before any call of it runs.
+        var orphans = _spans.Where(span => span.IsRoot && !_measured.ContainsKey(span.TraceId) && span.Name.StartsWith("sql ", StringComparison.Ordinal))
+            .GroupBy(span => span.Name)
+            .Select(group => (Name: group.Key, Count: group.Count(), Sorted: group.Select(span => span.Duration.TotalMilliseconds).Order().ToList()))
+            .OrderByDescending(row => row.Count)
+            .ToList();
+        if (orphans.Count > 0)
+        {
+            text.AppendLine("  statements outside any request's trace during these creates (grain activations):");
+            foreach (var row in orphans)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"  {Truncate(row.Name, 58),-58} {row.Count / (double)traces.Count,10:F2} {"",10} {Percentiles.Of(row.Sorted, 50),8:F3} {Percentiles.Of(row.Sorted, 99),8:F3}");
+            }
+        }
+
+        return text.ToString().TrimEnd();
     }
 
     public void Dispose() => _listener.Dispose();
@@ -112,5 +130,5 @@ public sealed class SpanRecorder : IDisposable
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 
-    private sealed record Span(ActivityTraceId TraceId, string Name, DateTime Start, TimeSpan Duration);
+    private sealed record Span(ActivityTraceId TraceId, string Name, DateTime Start, TimeSpan Duration, bool IsRoot);
 }

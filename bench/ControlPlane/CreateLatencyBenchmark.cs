@@ -25,7 +25,7 @@ internal static class CreateLatencyBenchmark
     {
         var local = options.Pods == "local";
         var interval = TimeSpan.FromMilliseconds(options.IntervalMs ?? (local ? 1000 : 0));
-        var postgres = new PostgresServer(durable: true);
+        var postgres = PostgresServer.Durable();
         await postgres.InitializeAsync();
         try
         {

@@ -26,7 +26,7 @@ internal static class SteadyArrival
         PostgresServer? postgres = null;
         if (options.Storage == "postgres")
         {
-            postgres = new PostgresServer(durable: true);
+            postgres = PostgresServer.Durable();
             await postgres.InitializeAsync();
         }
 

@@ -25,11 +25,16 @@ public sealed class PostgresServer : IAsyncLifetime
     private bool _running;
     private bool _disposed;
 
+    public PostgresServer()
+        : this(durable: false)
+    {
+    }
+
     /// <param name="durable">
     /// Keeps PostgreSQL's defaults for durability (fsync and full page writes on), as a deployed server runs; the tests'
-    /// server turns them off. Benchmarks that measure what a commit costs use it.
+    /// server turns them off.
     /// </param>
-    public PostgresServer(bool durable = false)
+    private PostgresServer(bool durable)
     {
         _durable = durable;
         _binDirectory = FindBinDirectory();
@@ -61,6 +66,9 @@ public sealed class PostgresServer : IAsyncLifetime
         Database = database,
         Timeout = 5,
     }.ConnectionString;
+
+    /// <summary>A server that keeps PostgreSQL's durability defaults (fsync on), for benchmarks that measure what a commit costs.</summary>
+    public static PostgresServer Durable() => new(durable: true);
 
     /// <summary>Connection string of <see cref="DatabaseName"/> over the server's Unix socket, as the product's local server is reached.</summary>
     public string UnixSocketConnectionString => new NpgsqlConnectionStringBuilder

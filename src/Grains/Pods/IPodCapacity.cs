@@ -9,4 +9,7 @@ public interface IPodCapacity
 {
     /// <summary>How many more pods of <paramref name="nodePool"/> could start now; null when this capacity does not bound that pool.</summary>
     int? Room(string nodePool);
+
+    /// <summary>How many launches of <paramref name="nodePool"/> to run at once when its options do not say; null: no opinion.</summary>
+    int? ParallelStarts(string nodePool) => null;
 }

@@ -39,10 +39,13 @@ public sealed class NodePoolOptions
     public double InitialLaunchSeconds { get; set; } = 1;
 
     /// <summary>
-    /// Warm pods started at once. Launches share the machine (or the node), so starting many together makes each slower;
-    /// pods made for sessions waiting for one count too, and are never held back by it.
+    /// Pods a pool that keeps warm pods launches at once; sessions that find none ready queue for them. Launches share the
+    /// machine (or the node), so starting many together makes each slower. Unset: the provider's hint (local: the machine's
+    /// processors, as a launch is CPU-bound), else <see cref="DefaultMaxParallelStarts"/>.
     /// </summary>
-    public int MaxParallelStarts { get; set; } = 4;
+    public int? MaxParallelStarts { get; set; }
+
+    public const int DefaultMaxParallelStarts = 8;
 
     public const int DefaultMaxWarm = 16;
 

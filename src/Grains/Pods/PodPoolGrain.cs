@@ -463,6 +463,10 @@ public sealed class PodPoolGrain(
 
     private int Total => _ready.Count + Starting + _assigned.Count;
 
+    private int ParallelStarts => Math.Max(1, _pool.MaxParallelStarts
+        ?? _capacities.Select(capacity => capacity.ParallelStarts(NodePool)).FirstOrDefault(hint => hint is not null)
+        ?? NodePoolOptions.DefaultMaxParallelStarts);
+
     /// <summary>Warm pods ready or starting that no waiting session has been promised.</summary>
     private int WarmOnTheWay => _ready.Count + _startingWarm - _warmWaiters.Count;
 
@@ -495,7 +499,7 @@ public sealed class PodPoolGrain(
             metrics.PoolTarget(NodePool, target.Pods);
         }
 
-        while (WarmOnTheWay < target.Pods && Total < _pool.MaxPods && Starting < Math.Max(1, _pool.MaxParallelStarts))
+        while (WarmOnTheWay < target.Pods && Total < _pool.MaxPods && Starting < ParallelStarts)
         {
             _ = AddWarmPod();
         }

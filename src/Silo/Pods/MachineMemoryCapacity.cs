@@ -31,6 +31,9 @@ public sealed class MachineMemoryCapacity(IOptions<LocalChromiumOptions> options
         }
     }
 
+    /// <summary>A launch is mostly CPU (Chromium's start, the sandbox's processes): one per processor keeps each as fast as alone.</summary>
+    public int? ParallelStarts(string nodePool) => Environment.ProcessorCount;
+
     /// <summary>MemAvailable in bytes; null where there is no /proc/meminfo (the pool is then bounded by MaxPods alone).</summary>
     public static long? AvailableBytes(string path = "/proc/meminfo")
     {
