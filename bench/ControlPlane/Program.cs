@@ -16,13 +16,17 @@ internal static class Program
             case "footprint":
                 await FootprintBenchmark.RunAsync(options);
                 break;
+            case "create-latency":
+                await CreateLatencyBenchmark.RunAsync(options);
+                break;
             case "all":
                 await ControlPlaneBenchmark.RunMemoryAsync(options);
                 await ControlPlaneBenchmark.RunPostgresAsync(options);
                 await FootprintBenchmark.RunAsync(options);
                 break;
             default:
-                Console.Error.WriteLine("usage: ControlPlane [memory|postgres|footprint|all] [--runs 5] [--seconds 10] [--warmup 30] [--clients 16] [--customers 256] [--sessions 100000] [--storage memory|postgres]");
+                Console.Error.WriteLine("usage: ControlPlane [memory|postgres|footprint|all] [--runs 5] [--seconds 10] [--warmup 30] [--clients 16] [--customers 256] [--sessions 100000] [--storage memory|postgres]\n" +
+                                        "       ControlPlane create-latency [--pods instant|local] [--runs 5] [--samples 1000] [--warmup-samples 1000] [--interval-ms 0]");
                 return 2;
         }
 

@@ -25,6 +25,21 @@ public sealed class PostgresAuditLogTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Only_the_audit_logs_connections_commit_asynchronously()
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+
+        var audit = await QueryAsync(PostgresOptions.ForAudit(connectionString), "SHOW synchronous_commit", r => r.GetString(0));
+        var silo = await QueryAsync(PostgresOptions.ForSilo(connectionString), "SHOW synchronous_commit", r => r.GetString(0));
+        var withOptions = new NpgsqlConnectionStringBuilder(connectionString) { Options = "-c statement_timeout=5000" }.ConnectionString;
+        var both = await QueryAsync(PostgresOptions.ForAudit(withOptions), "SELECT current_setting('synchronous_commit') || ' ' || current_setting('statement_timeout')", r => r.GetString(0));
+
+        Assert.Equal(["off"], audit);
+        Assert.Equal(["on"], silo);
+        Assert.Equal(["off 5s"], both);
+    }
+
+    [Fact]
     public async Task A_record_the_table_refuses_fails_alone_and_the_rest_of_its_batch_is_stored()
     {
         var (connectionString, log) = await NewLog();

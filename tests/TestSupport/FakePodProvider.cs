@@ -12,6 +12,9 @@ namespace UFBrowsers.TestSupport;
 public sealed class FakePodProvider : IPodProvider
 {
     private readonly ConcurrentDictionary<string, int> _failuresToInject = new();
+    private readonly ConcurrentDictionary<string, (TimeSpan Duration, TimeProvider Clock)> _creationTimes = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _creationGates = new();
+    private readonly ConcurrentDictionary<string, StartCounts> _starting = new();
     private int _sequence;
 
     public ConcurrentDictionary<string, PodLease> Live { get; } = new();
@@ -24,6 +27,39 @@ public sealed class FakePodProvider : IPodProvider
     public TimeProvider Clock { get; set; } = TimeProvider.System;
 
     public void FailNextCreations(string nodePool, int count) => _failuresToInject[nodePool] = count;
+
+    /// <summary>Every creation of the pool takes <paramref name="duration"/> on <paramref name="clock"/> (a fake clock: until the test moves it).</summary>
+    public void CreationsTake(string nodePool, TimeSpan duration, TimeProvider clock) => _creationTimes[nodePool] = (duration, clock);
+
+    /// <summary>Creations of the pool wait, from now, until <see cref="ReleaseCreations"/>: launches as slow as the test wants.</summary>
+    public void HoldCreations(string nodePool) =>
+        _creationGates.AddOrUpdate(nodePool, _ => NewGate(), (_, gate) => gate.Task.IsCompleted ? NewGate() : gate);
+
+    public void ReleaseCreations(string nodePool)
+    {
+        if (_creationGates.TryGetValue(nodePool, out var gate))
+        {
+            gate.TrySetResult();
+        }
+    }
+
+    /// <summary>Creations of the pool under way now.</summary>
+    public int Starting(string nodePool) => _starting.TryGetValue(nodePool, out var counts) ? counts.Now : 0;
+
+    /// <summary>The most creations of the pool under way at once since the last <see cref="ResetMostStarting"/>.</summary>
+    public int MostStartingAtOnce(string nodePool) => _starting.TryGetValue(nodePool, out var counts) ? counts.Most : 0;
+
+    public void ResetMostStarting(string nodePool)
+    {
+        var counts = _starting.GetOrAdd(nodePool, _ => new StartCounts());
+        lock (counts)
+        {
+            counts.Most = counts.Now;
+        }
+    }
+
+    /// <summary>Creations of the pool begun so far.</summary>
+    public int CreationsBegun(string nodePool) => _starting.TryGetValue(nodePool, out var counts) ? counts.Begun : 0;
 
     public ConcurrentDictionary<string, PodAssignment> Assignments { get; } = new();
 
@@ -53,6 +89,40 @@ public sealed class FakePodProvider : IPodProvider
     }
 
     public async Task<PodLease> CreateAsync(string nodePool, CancellationToken cancellationToken, PodAssignment? assignment = null)
+    {
+        var counts = _starting.GetOrAdd(nodePool, _ => new StartCounts());
+        lock (counts)
+        {
+            counts.Now++;
+            counts.Begun++;
+            counts.Most = Math.Max(counts.Most, counts.Now);
+        }
+
+        try
+        {
+            if (_creationGates.TryGetValue(nodePool, out var gate))
+            {
+                // A held launch ignores cancellation, as the worst provider would.
+                await gate.Task;
+            }
+
+            if (_creationTimes.TryGetValue(nodePool, out var time))
+            {
+                await Task.Delay(time.Duration, time.Clock);
+            }
+
+            return await CreateNowAsync(nodePool, assignment);
+        }
+        finally
+        {
+            lock (counts)
+            {
+                counts.Now--;
+            }
+        }
+    }
+
+    private async Task<PodLease> CreateNowAsync(string nodePool, PodAssignment? assignment)
     {
         await Faults.BeforeAsync(FaultSteps.PodCreate, nodePool, Site);
         while (_failuresToInject.TryGetValue(nodePool, out var left) && left > 0)
@@ -111,5 +181,14 @@ public sealed class FakePodProvider : IPodProvider
             .Select(pod => new LivePod(pod.PodId, Assignments.TryGetValue(pod.PodId, out var assignment) ? assignment.SessionId : null))
             .ToList();
         return Task.FromResult(alive);
+    }
+
+    private static TaskCompletionSource NewGate() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private sealed class StartCounts
+    {
+        public int Now;
+        public int Most;
+        public int Begun;
     }
 }

@@ -20,12 +20,23 @@ public sealed class PostgresServer : IAsyncLifetime
     private readonly string _rootDirectory;
     private readonly string _dataDirectory;
     private readonly bool _runAsPostgres;
+    private readonly bool _durable;
     private int _port;
     private bool _running;
     private bool _disposed;
 
     public PostgresServer()
+        : this(durable: false)
     {
+    }
+
+    /// <param name="durable">
+    /// Keeps PostgreSQL's defaults for durability (fsync and full page writes on), as a deployed server runs; the tests'
+    /// server turns them off.
+    /// </param>
+    private PostgresServer(bool durable)
+    {
+        _durable = durable;
         _binDirectory = FindBinDirectory();
         _runAsPostgres = Environment.IsPrivilegedProcess;
         _rootDirectory = Path.Combine(Path.GetTempPath(), "ufb-pg-" + Guid.NewGuid().ToString("N"));
@@ -53,6 +64,19 @@ public sealed class PostgresServer : IAsyncLifetime
         Port = _port,
         Username = PostgresUser,
         Database = database,
+        Timeout = 5,
+    }.ConnectionString;
+
+    /// <summary>A server that keeps PostgreSQL's durability defaults (fsync on), for benchmarks that measure what a commit costs.</summary>
+    public static PostgresServer Durable() => new(durable: true);
+
+    /// <summary>Connection string of <see cref="DatabaseName"/> over the server's Unix socket, as the product's local server is reached.</summary>
+    public string UnixSocketConnectionString => new NpgsqlConnectionStringBuilder
+    {
+        Host = _rootDirectory,
+        Port = _port,
+        Username = PostgresUser,
+        Database = DatabaseName,
         Timeout = 5,
     }.ConnectionString;
 
@@ -104,7 +128,7 @@ public sealed class PostgresServer : IAsyncLifetime
         // fsync=off only risks data when the machine itself crashes; commits stay synchronous so that an
         // immediate stop (the outage tests' crash) keeps every committed transaction, as a real server does.
         var options = $"-p {_port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{_rootDirectory}' " +
-                      "-c fsync=off -c full_page_writes=off -c max_connections=200";
+                      (_durable ? "" : "-c fsync=off -c full_page_writes=off ") + "-c max_connections=200";
         await RunPostgresToolAsync("pg_ctl", ["-w", "-t", "60", "-D", _dataDirectory,
             "-l", Path.Combine(_rootDirectory, "server.log"), "-o", options, "start"]);
         _running = true;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using UFBrowsers.Api.Authentication;
 using UFBrowsers.Grains.Audit;
+using UFBrowsers.Grains.Telemetry;
 
 namespace UFBrowsers.Api.Auditing;
 
@@ -24,6 +25,7 @@ internal sealed class AuditFilter(IAuditLog auditLog, TimeProvider clock, ILogge
         var record = RecordOf(http, StatusOf(result).ToString(CultureInfo.InvariantCulture));
         try
         {
+            using var span = UFBrowsersTracing.Start(UFBrowsersTracing.Spans.Audit);
             await auditLog.AppendAsync(record, http.RequestAborted);
         }
         catch (Exception ex)

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using UFBrowsers.ApiKeys;
+using UFBrowsers.Grains.Telemetry;
 
 namespace UFBrowsers.Api.Authentication;
 
@@ -29,7 +30,12 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Malformed API key.");
         }
 
-        var customerId = await grains.For<IApiKeyGrain>(keyId).Authenticate(secret);
+        string? customerId;
+        using (UFBrowsersTracing.Start(UFBrowsersTracing.Spans.Authenticate))
+        {
+            customerId = await grains.For<IApiKeyGrain>(keyId).Authenticate(secret);
+        }
+
         if (customerId is null)
         {
             return AuthenticateResult.Fail("Unknown or revoked API key.");

@@ -20,8 +20,21 @@ public sealed record DependencyState(string Status, DateTimeOffset? CheckedAt, s
 /// (its pod limit less the pods serving sessions); <see cref="Ready"/> of those start instantly.
 /// <see cref="Waiting"/> session starts wait for a pod being made for them.
 /// </summary>
-public sealed record NodePoolPressure(string Name, int FreeSlots, int Ready, int Creating, int Assigned, int MaxPods, int WarmTarget, int Waiting)
+/// <remarks>
+/// How the pool sizes itself: <see cref="WarmTarget"/> warm pods (ready or being made) is what it aims for now, which is
+/// <see cref="Wanted"/> (ceil(<see cref="ArrivalsPerSecond"/> × <see cref="LaunchSeconds"/>) + margin, or 0 with no demand)
+/// within <see cref="MinWarm"/>..<see cref="MaxWarm"/>, what <see cref="MaxPods"/> leaves and what memory holds;
+/// <see cref="TargetLimitedBy"/> says which of these set it. <see cref="Hits"/> and <see cref="Misses"/> count acquisitions
+/// served warm and ones that waited for a launch since the pool's activation; <see cref="Refused"/> ones refused at its limit;
+/// <see cref="Trimmed"/> warm pods deleted after waiting unused beyond the target.
+/// </remarks>
+public sealed record NodePoolPressure(
+    string Name, int FreeSlots, int Ready, int Creating, int Assigned, int MaxPods, int WarmTarget, int Waiting,
+    int MinWarm, int MaxWarm, string TargetLimitedBy, int Wanted, double ArrivalsPerSecond, double LaunchSeconds,
+    long Hits, long Misses, long Refused, long Trimmed)
 {
     public static NodePoolPressure From(PodPoolStatus status, int maxPods) => new(
-        status.NodePool, Math.Max(0, maxPods - status.Assigned), status.Ready, status.Creating, status.Assigned, maxPods, status.WarmTarget, status.Waiting);
+        status.NodePool, Math.Max(0, maxPods - status.Assigned), status.Ready, status.Creating, status.Assigned, maxPods, status.WarmTarget, status.Waiting,
+        status.MinWarm, status.MaxWarm, status.TargetLimitedBy, status.Wanted, status.ArrivalsPerSecond, status.LaunchSeconds,
+        status.Hits, status.Misses, status.Refused, status.Trimmed);
 }

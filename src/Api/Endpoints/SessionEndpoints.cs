@@ -10,6 +10,7 @@ using UFBrowsers.Api.Queue;
 using UFBrowsers.Customers;
 using UFBrowsers.Grains.Queue;
 using UFBrowsers.Grains.Sessions;
+using UFBrowsers.Grains.Telemetry;
 using UFBrowsers.Sessions;
 
 namespace UFBrowsers.Api.Endpoints;
@@ -80,7 +81,13 @@ internal static class SessionEndpoints
             return SessionStartProblems.For(result);
         }
 
-        var response = SessionResponse.From(result.Session!, urls.For(context.Request, result.Session!));
+        SessionUrls? sessionUrls;
+        using (UFBrowsersTracing.Start(UFBrowsersTracing.Spans.GatewayToken))
+        {
+            sessionUrls = urls.For(context.Request, result.Session!);
+        }
+
+        var response = SessionResponse.From(result.Session!, sessionUrls);
         return new CreatedSession(response, Replayed: result.Outcome == SessionStartOutcome.Replayed);
     }
 
@@ -153,14 +160,15 @@ internal static class SessionEndpoints
     {
         public int? StatusCode => StatusCodes.Status201Created;
 
-        public Task ExecuteAsync(HttpContext httpContext)
+        public async Task ExecuteAsync(HttpContext httpContext)
         {
+            using var span = UFBrowsersTracing.Start(UFBrowsersTracing.Spans.Response);
             if (Replayed)
             {
                 httpContext.Response.Headers["Idempotent-Replayed"] = "true";
             }
 
-            return TypedResults.Created($"/v1/sessions/{session.Id}", session).ExecuteAsync(httpContext);
+            await TypedResults.Created($"/v1/sessions/{session.Id}", session).ExecuteAsync(httpContext);
         }
     }
 }

@@ -46,7 +46,7 @@ public static class ApiServiceCollectionExtensions
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemCodes.Complete);
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddUFBrowsersHealthChecks(configuration);
-        services.AddUFBrowsersMetrics();
+        services.AddUFBrowsersTelemetry(configuration);
         services.AddUFBrowsersOpenApi();
         services.TryAddSingleton(TimeProvider.System);
 

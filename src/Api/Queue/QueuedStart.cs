@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using UFBrowsers.Grains;
 using UFBrowsers.Grains.Queue;
+using UFBrowsers.Grains.Telemetry;
 using UFBrowsers.Queue;
 using UFBrowsers.Sessions;
 
@@ -20,13 +21,18 @@ public sealed class QueuedStart(IGrainFactory grains, IOptions<SessionQueueOptio
         // A retry of a session that already started is answered at once, whoever is waiting.
         if (idempotencyKey is not null && await session.Get() is not null)
         {
-            return new QueuedStartResult(await session.Start(request), null, 0);
+            return new QueuedStartResult(await Start(session, request), null, 0);
         }
 
         var queue = grains.For<ISessionQueueGrain>(request.CustomerId);
         var wait = waitSeconds > 0;
         var ticket = new QueueTicket(sessionId, idempotencyKey, clock.GetUtcNow() + TimeSpan.FromSeconds(waitSeconds));
-        var place = await queue.Enter(ticket, wait);
+        QueuePlace place;
+        using (UFBrowsersTracing.Start(UFBrowsersTracing.Spans.Queue))
+        {
+            place = await queue.Enter(ticket, wait);
+        }
+
         if (place.Outcome is QueuePlaceOutcome.Full or QueuePlaceOutcome.Busy)
         {
             return new QueuedStartResult(null, place.Outcome == QueuePlaceOutcome.Full ? QueueRefusal.QueueFull : QueueRefusal.OthersWaiting, place.Length);
@@ -39,7 +45,7 @@ public sealed class QueuedStart(IGrainFactory grains, IOptions<SessionQueueOptio
             {
                 if (place.Outcome == QueuePlaceOutcome.Go)
                 {
-                    var result = await session.Start(request);
+                    var result = await Start(session, request);
                     if (result.Outcome != SessionStartOutcome.ConcurrencyLimitReached || !wait)
                     {
                         return new QueuedStartResult(result, null, place.Length);
@@ -76,5 +82,11 @@ public sealed class QueuedStart(IGrainFactory grains, IOptions<SessionQueueOptio
                 await queue.Leave(sessionId);
             }
         }
+    }
+
+    private static async Task<SessionStartResult> Start(ISessionGrain session, SessionRequest request)
+    {
+        using var span = UFBrowsersTracing.Start(UFBrowsersTracing.Spans.Start);
+        return await session.Start(request);
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using UFBrowsers.Customers;
 using UFBrowsers.Grains.Billing;
 using UFBrowsers.Grains.Sessions;
+using UFBrowsers.Grains.Telemetry;
 using UFBrowsers.Sessions;
 using UFBrowsers.Tenants;
 using Orleans.Runtime;
@@ -177,7 +178,12 @@ public sealed class CustomerGrain(
         for (var next = attempt; next < attempt + MaxSpentAttempts; next++)
         {
             var hold = Draft(LedgerEntryKind.Hold, -SessionBilling.HoldCredits, sessionId, "session hold (first minute)", $"{sessionId}:hold:{next}");
-            var written = await WriteToStore(() => ledger.OpenSessionAsync(CustomerId, sessionId, next, hold));
+            LedgerAppendResult written;
+            using (UFBrowsersTracing.Start(UFBrowsersTracing.Spans.HoldStatement))
+            {
+                written = await WriteToStore(() => ledger.OpenSessionAsync(CustomerId, sessionId, next, hold));
+            }
+
             if (written.Created)
             {
                 Cached(written);

@@ -15,6 +15,12 @@ namespace UFBrowsers.Grains.Pods;
 /// awaits, so each stays consistent on its own.
 /// </summary>
 /// <remarks>
+/// The warm target follows demand (<see cref="WarmDemand"/>: arrival rate × launch time + a margin, within the pool's bounds
+/// and the machine's memory). The pool refills toward it whenever it hands out, gets back or finishes starting a pod, and
+/// on a timer, starting at most <see cref="NodePoolOptions.MaxParallelStarts"/> pods at once; warm pods beyond the target
+/// that waited unused for <see cref="NodePoolOptions.ShrinkAfterIdleSeconds"/> are deleted, oldest first.
+/// </remarks>
+/// <remarks>
 /// Nothing here is persisted: the sessions are the record of which pod serves whom (each keeps its lease in its state).
 /// Every running session asks this grain about its pod at least every liveness interval, and each question is a claim on
 /// the pod; so a pool that moved to another silo knows its assigned pods again within one interval. The sweep deletes
@@ -24,6 +30,7 @@ namespace UFBrowsers.Grains.Pods;
 [Reentrant]
 public sealed class PodPoolGrain(
     IPodProvider provider,
+    IEnumerable<IPodCapacity> capacities,
     IOptions<PodPoolOptions> options,
     [FromKeyedServices(UFBrowsersClock.Key)] TimeProvider clock,
     UFBrowsersMetrics metrics,
@@ -37,18 +44,28 @@ public sealed class PodPoolGrain(
     /// <summary>How much longer than the acquire timeout a provider that ignores cancellation is given before the caller is answered.</summary>
     private static readonly TimeSpan CancellationGrace = TimeSpan.FromSeconds(2);
 
-    private readonly LinkedList<PodLease> _ready = new();
-    private readonly Dictionary<string, LinkedListNode<PodLease>> _readyById = new(StringComparer.Ordinal);
+    /// <summary>Warm pods, oldest first: handed out and trimmed from the front, added at the back.</summary>
+    private readonly LinkedList<WarmPod> _ready = new();
+    private readonly Dictionary<string, LinkedListNode<WarmPod>> _readyById = new(StringComparer.Ordinal);
+    private readonly IPodCapacity[] _capacities = capacities.ToArray();
     private readonly Dictionary<string, PodClaim> _assigned = new(StringComparer.Ordinal);
+
+    /// <summary>Sessions waiting for the next warm pod to finish starting, first come first served.</summary>
+    private readonly LinkedList<(string SessionId, TaskCompletionSource<PodLease?> Pod)> _warmWaiters = new();
 
     /// <summary>Live pods this activation knows nothing about, since when it has seen them unclaimed.</summary>
     private readonly Dictionary<string, DateTimeOffset> _unclaimedSince = new(StringComparer.Ordinal);
     private LivePodListing? _listing;
-    private int _creating;
+    private int _startingWarm;
+    private int _startingForSessions;
     private int _waiting;
     private long _hits;
     private long _misses;
+    private long _refused;
+    private long _trimmed;
     private NodePoolOptions _pool = new();
+    private WarmDemand _demand = new(new NodePoolOptions());
+    private int _reportedTarget = -1;
 
     private string NodePool => this.GetPrimaryKeyString();
 
@@ -66,6 +83,7 @@ public sealed class PodPoolGrain(
         }
 
         _pool = pool;
+        _demand = new WarmDemand(pool);
         this.RegisterGrainTimer(
             _ => { Refill(); return Task.CompletedTask; },
             new GrainTimerCreationOptions { DueTime = RefillInterval, Period = RefillInterval, KeepAlive = true });
@@ -78,13 +96,19 @@ public sealed class PodPoolGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        foreach (var (_, waiter) in _warmWaiters)
+        {
+            waiter.TrySetResult(null);
+        }
+
+        _warmWaiters.Clear();
         var warm = _ready.ToList();
         _ready.Clear();
         _readyById.Clear();
         ReadyChanged();
         foreach (var pod in warm)
         {
-            await DeletePod(pod);
+            await DeletePod(pod.Pod);
         }
     }
 
@@ -92,9 +116,10 @@ public sealed class PodPoolGrain(
     {
         var assignment = new PodAssignment(sessionId, customerId, customerId is null ? null : TenantNamespace.For(customerId));
         var timeout = TimeSpan.FromSeconds(Options.AcquireTimeoutSeconds);
+        _demand.Arrived(clock.GetUtcNow());
         if (_ready.First is { } first)
         {
-            var pod = first.Value;
+            var pod = first.Value.Pod;
             _ready.RemoveFirst();
             _readyById.Remove(pod.PodId);
             _assigned[pod.PodId] = new PodClaim(pod, sessionId, clock.GetUtcNow());
@@ -106,18 +131,42 @@ public sealed class PodPoolGrain(
             return pod;
         }
 
-        _misses++;
-        metrics.PoolMiss(NodePool);
-        if (Total >= _pool.MaxPods)
+        if (_startingWarm > _warmWaiters.Count)
         {
+            // A miss, but a warm pod is already on its way: wait for the first one to finish rather than launch another.
+            _misses++;
+            metrics.PoolMiss(NodePool);
+            return await AwaitWarmPod(assignment, timeout);
+        }
+
+        // Sessions already queued for a warm pod beyond those under way will each need one of the pool's pods too.
+        if (Total + Math.Max(0, _warmWaiters.Count - _startingWarm) >= _pool.MaxPods)
+        {
+            // Not a miss: no launch was waited for. The pressure endpoint shows the pool has no free slot.
+            _refused++;
+            metrics.PoolRefused(NodePool);
             logger.LogWarning("Pool {NodePool} is at its limit of {MaxPods} pods", NodePool, _pool.MaxPods);
             return null;
         }
 
+        // A miss: this session waits for a launch.
+        _misses++;
+        metrics.PoolMiss(NodePool);
+        if (_pool.EffectiveMaxWarm > 0)
+        {
+            // A pool that keeps warm pods only ever launches warm ones, at most MaxParallelStarts at once: a burst of misses
+            // queues for the next pods to finish instead of launching one each, which on a busy machine would slow every
+            // launch down until none finishes in time.
+            return await AwaitWarmPod(assignment, timeout);
+        }
+
+        // An on-demand pool (no warm pods): a pod made for this session (on Kubernetes, in its tenant's namespace).
+
         // The start is cancelled at the timeout, and the caller answered soon after even if the provider ignores that:
         // the session's call must end before Orleans gives up on it, or a pod would be made for a session that left.
         var cancel = new CancellationTokenSource(timeout);
-        var creation = CreatePod(assignment, cancel.Token);
+        var creation = CreatePodForSession(assignment, cancel.Token);
+        Refill();
         PodLease? created;
         _waiting++;
         try
@@ -144,6 +193,45 @@ public sealed class PodPoolGrain(
         return created;
     }
 
+    /// <summary>Waits for the next warm pod that finishes starting (the refill starts one when a slot is free); it is this session's as soon as it does.</summary>
+    private async Task<PodLease?> AwaitWarmPod(PodAssignment assignment, TimeSpan timeout)
+    {
+        var waiter = new TaskCompletionSource<PodLease?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var node = _warmWaiters.AddLast((assignment.SessionId, waiter));
+        _waiting++;
+        Refill();
+        PodLease? pod;
+        try
+        {
+            pod = await waiter.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            if (node.List is not null)
+            {
+                // Nothing was handed over: the pod, when it comes, is an ordinary warm pod.
+                _warmWaiters.Remove(node);
+                logger.LogWarning("Pool {NodePool} had no pod for session {SessionId} within {Timeout}", NodePool, assignment.SessionId, timeout);
+                Refill();
+                return null;
+            }
+
+            // Handed over just as the wait ended: it is this session's.
+            pod = await waiter.Task;
+        }
+        finally
+        {
+            _waiting--;
+        }
+
+        if (pod is not null)
+        {
+            await Assign(pod, assignment, timeout);
+        }
+
+        return pod;
+    }
+
     public async Task Release(PodLease pod)
     {
         _assigned.Remove(pod.PodId);
@@ -166,7 +254,7 @@ public sealed class PodPoolGrain(
             _ready.Remove(node);
             ReadyChanged();
             logger.LogWarning("Warm pod {PodId} of pool {NodePool} died before use", podId, NodePool);
-            await DeletePod(node.Value);
+            await DeletePod(node.Value.Pod);
         }
         else if (_assigned.Remove(podId, out var claim))
         {
@@ -200,6 +288,7 @@ public sealed class PodPoolGrain(
         return new PodCheck(false, listing.TakenAt);
     }
 
+    /// <summary>Refills (and trims) the pool now, and keeps the reminder that brings it back after its silo dies.</summary>
     public async Task Warm()
     {
         Refill();
@@ -215,11 +304,17 @@ public sealed class PodPoolGrain(
     public Task<PodPoolInventory> GetInventory() =>
         Task.FromResult(new PodPoolInventory(
             NodePool,
-            _ready.Select(pod => pod.PodId).ToList(),
+            _ready.Select(warm => warm.Pod.PodId).ToList(),
             _assigned.ToDictionary(entry => entry.Key, entry => entry.Value.SessionId, StringComparer.Ordinal)));
 
-    public Task<PodPoolStatus> GetStatus() =>
-        Task.FromResult(new PodPoolStatus(NodePool, _pool.WarmTarget, _ready.Count, _creating, _assigned.Count, _hits, _misses, _waiting));
+    public Task<PodPoolStatus> GetStatus()
+    {
+        var target = Target();
+        return Task.FromResult(new PodPoolStatus(
+            NodePool, target.Pods, _ready.Count, Starting, _assigned.Count, _hits, _misses, _waiting,
+            _pool.MinWarm, _pool.EffectiveMaxWarm, _pool.MaxPods, ToSnake(target.LimitedBy), target.Wanted,
+            Math.Round(target.ArrivalsPerSecond, 3), Math.Round(target.LaunchSeconds, 3), _refused, _trimmed));
+    }
 
     public async Task<PodSweepReport> Sweep()
     {
@@ -362,32 +457,143 @@ public sealed class PodPoolGrain(
 
     private void ReadyChanged() => metrics.PodsReady(NodePool, _ready.Count);
 
-    private int Total => _ready.Count + _creating + _assigned.Count;
+    private void StartingChanged() => metrics.PodsStarting(NodePool, Starting);
 
+    private int Starting => _startingWarm + _startingForSessions;
+
+    private int Total => _ready.Count + Starting + _assigned.Count;
+
+    private int ParallelStarts => Math.Max(1, _pool.MaxParallelStarts
+        ?? _capacities.Select(capacity => capacity.ParallelStarts(NodePool)).FirstOrDefault(hint => hint is not null)
+        ?? NodePoolOptions.DefaultMaxParallelStarts);
+
+    /// <summary>Warm pods ready or starting that no waiting session has been promised.</summary>
+    private int WarmOnTheWay => _ready.Count + _startingWarm - _warmWaiters.Count;
+
+    /// <summary>The warm target now, from demand and the room the pool's limit and the machine leave.</summary>
+    private WarmTargetReading Target()
+    {
+        // Pods serving or being made for sessions come first; warm pods get what is left of MaxPods.
+        var podsFree = _pool.MaxPods - _assigned.Count - _startingForSessions - _warmWaiters.Count;
+        int? memoryFree = null;
+        foreach (var capacity in _capacities)
+        {
+            if (capacity.Room(NodePool) is { } room)
+            {
+                // The machine's available memory already counts the warm pods that run; a pod still starting does not show yet.
+                var warm = WarmOnTheWay + Math.Max(0, room - Starting);
+                memoryFree = memoryFree is { } other ? Math.Min(other, warm) : warm;
+            }
+        }
+
+        return _demand.Target(clock.GetUtcNow(), podsFree, memoryFree);
+    }
+
+    /// <summary>Starts warm pods up to the target (a few at a time), and deletes warm pods beyond it that waited too long unused.</summary>
     private void Refill()
     {
-        while (_ready.Count + _creating < _pool.WarmTarget && Total < _pool.MaxPods)
+        var target = Target();
+        if (target.Pods != _reportedTarget)
+        {
+            _reportedTarget = target.Pods;
+            metrics.PoolTarget(NodePool, target.Pods);
+        }
+
+        while (WarmOnTheWay < target.Pods && Total < _pool.MaxPods && Starting < ParallelStarts)
         {
             _ = AddWarmPod();
+        }
+
+        Trim(target.Pods);
+    }
+
+    private void Trim(int target)
+    {
+        var now = clock.GetUtcNow();
+        var idle = TimeSpan.FromSeconds(_pool.ShrinkAfterIdleSeconds);
+        var excess = WarmOnTheWay - target;
+        while (excess-- > 0 && _ready.First is { } oldest && now - oldest.Value.ReadyAt >= idle)
+        {
+            _ready.RemoveFirst();
+            _readyById.Remove(oldest.Value.Pod.PodId);
+            _trimmed++;
+            metrics.PoolTrimmed(NodePool);
+            ReadyChanged();
+            logger.LogInformation("Pool {NodePool} deletes warm pod {PodId}: unused for {Idle}, beyond its target of {Target}", NodePool, oldest.Value.Pod.PodId, now - oldest.Value.ReadyAt, target);
+            _ = DeletePod(oldest.Value.Pod);
         }
     }
 
     private async Task AddWarmPod()
     {
-        var pod = await CreatePod(null, CancellationToken.None);
-        if (pod is not null)
+        _startingWarm++;
+        StartingChanged();
+        PodLease? pod;
+        try
         {
-            _readyById[pod.PodId] = _ready.AddLast(pod);
+            pod = await Launch(null, CancellationToken.None);
+        }
+        finally
+        {
+            _startingWarm--;
+            StartingChanged();
+        }
+
+        if (pod is null)
+        {
+            // Fewer warm pods are on their way than sessions wait for: the last to come gets none (its start is refunded).
+            if (_warmWaiters.Count > _startingWarm && _warmWaiters.Last is { } last)
+            {
+                _warmWaiters.RemoveLast();
+                last.Value.Pod.TrySetResult(null);
+            }
+
+            // The refill timer tries again, so a failing provider is not hammered.
+            return;
+        }
+
+        if (_warmWaiters.First is { } waiter)
+        {
+            _warmWaiters.RemoveFirst();
+            _assigned[pod.PodId] = new PodClaim(pod, waiter.Value.SessionId, clock.GetUtcNow());
+            waiter.Value.Pod.TrySetResult(pod);
+        }
+        else
+        {
+            _readyById[pod.PodId] = _ready.AddLast(new WarmPod(pod, clock.GetUtcNow()));
             ReadyChanged();
+        }
+
+        // Keeps the pipeline full.
+        Refill();
+    }
+
+    private async Task<PodLease?> CreatePodForSession(PodAssignment assignment, CancellationToken cancellationToken)
+    {
+        _startingForSessions++;
+        StartingChanged();
+        try
+        {
+            return await Launch(assignment, cancellationToken);
+        }
+        finally
+        {
+            _startingForSessions--;
+            StartingChanged();
         }
     }
 
-    private async Task<PodLease?> CreatePod(PodAssignment? assignment, CancellationToken cancellationToken)
+    private async Task<PodLease?> Launch(PodAssignment? assignment, CancellationToken cancellationToken)
     {
-        _creating++;
+        using var span = UFBrowsersTracing.Start(UFBrowsersTracing.Spans.PodLaunch);
+        var started = clock.GetTimestamp();
         try
         {
-            return await provider.CreateAsync(NodePool, cancellationToken, assignment);
+            var pod = await provider.CreateAsync(NodePool, cancellationToken, assignment);
+            var took = clock.GetElapsedTime(started);
+            _demand.Launched(took);
+            metrics.PodLaunched(NodePool, took);
+            return pod;
         }
         catch (Exception ex)
         {
@@ -395,11 +601,17 @@ public sealed class PodPoolGrain(
             logger.LogError(ex, "Pool {NodePool} could not create a pod", NodePool);
             return null;
         }
-        finally
-        {
-            _creating--;
-        }
     }
+
+    private static string ToSnake(WarmTargetLimit limit) => limit switch
+    {
+        WarmTargetLimit.Demand => "demand",
+        WarmTargetLimit.MinWarm => "min_warm",
+        WarmTargetLimit.MaxWarm => "max_warm",
+        WarmTargetLimit.MaxPods => "max_pods",
+        WarmTargetLimit.Memory => "memory",
+        _ => limit.ToString(),
+    };
 
     /// <summary>A pod whose session stopped waiting is never handed to anyone: deleted as soon as its start ends.</summary>
     private async Task DeleteWhenStarted(Task<PodLease?> creation)

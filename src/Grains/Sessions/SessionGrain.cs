@@ -95,7 +95,12 @@ public sealed class SessionGrain(
         }
 
         var customer = GrainFactory.For<ICustomerGrain>(request.CustomerId);
-        var admission = await customer.AdmitSession(SessionId, S.Attempts + 1);
+        SessionAdmission admission;
+        using (UFBrowsersTracing.Start(UFBrowsersTracing.Spans.Admission))
+        {
+            admission = await customer.AdmitSession(SessionId, S.Attempts + 1);
+        }
+
         if (!admission.IsAdmitted)
         {
             return new SessionStartResult(ToOutcome(admission.Outcome), null, admission.Balance, admission.ConcurrencyLimit, admission.SessionsInUse);
@@ -147,6 +152,7 @@ public sealed class SessionGrain(
         Record(new SessionEvent(SessionEventType.Created, now));
         try
         {
+            using var span = UFBrowsersTracing.Start(UFBrowsersTracing.Spans.StateWrite);
             await state.WriteStateAsync();
         }
         catch (Exception ex)
@@ -598,6 +604,7 @@ public sealed class SessionGrain(
     /// <summary>Runs every browser hook's start on the new pod; null when all passed, else why the start is refused.</summary>
     private async Task<SessionStartRefusedException?> PrepareBrowser(SessionRequest request, PodLease pod)
     {
+        using var span = UFBrowsersTracing.Start(UFBrowsersTracing.Spans.BrowserHooks);
         var browser = new SessionBrowser(SessionId, request, pod);
         using var timeout = new CancellationTokenSource(hookOptions.Value.StartTimeout);
         foreach (var hook in hooks)
@@ -648,6 +655,7 @@ public sealed class SessionGrain(
     {
         try
         {
+            using var span = UFBrowsersTracing.Start(UFBrowsersTracing.Spans.PoolAcquire);
             return await GrainFactory.For<IPodPoolGrain>(nodePool).Acquire(SessionId, customerId);
         }
         catch (Exception ex)

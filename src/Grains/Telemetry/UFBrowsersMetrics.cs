@@ -24,6 +24,11 @@ public sealed class UFBrowsersMetrics
     private readonly Gauge<int> _podsReady;
     private readonly Counter<long> _poolHits;
     private readonly Counter<long> _poolMisses;
+    private readonly Counter<long> _poolRefusals;
+    private readonly Counter<long> _poolTrimmed;
+    private readonly Gauge<int> _poolTarget;
+    private readonly Gauge<int> _podsStarting;
+    private readonly Histogram<double> _podLaunchDuration;
     private readonly Counter<long> _creditsHeld;
     private readonly Counter<long> _creditsCharged;
     private readonly Counter<long> _creditsRefunded;
@@ -42,7 +47,14 @@ public sealed class UFBrowsersMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         _podsReady = meter.CreateGauge<int>("ufbrowsers.pool.pods.ready", "{pod}", "Warm browser pods ready for a session, per node pool.");
         _poolHits = meter.CreateCounter<long>("ufbrowsers.pool.hits", "{pod}", "Sessions served by a warm pod.");
-        _poolMisses = meter.CreateCounter<long>("ufbrowsers.pool.misses", "{pod}", "Sessions that found no warm pod.");
+        _poolMisses = meter.CreateCounter<long>("ufbrowsers.pool.misses", "{pod}", "Sessions that found no warm pod and waited for a launch.");
+        _poolRefusals = meter.CreateCounter<long>("ufbrowsers.pool.refusals", "{pod}", "Sessions refused a pod because the pool was at its MaxPods.");
+        _poolTrimmed = meter.CreateCounter<long>("ufbrowsers.pool.trimmed", "{pod}", "Warm pods deleted after waiting unused beyond the pool's target.");
+        _poolTarget = meter.CreateGauge<int>("ufbrowsers.pool.pods.target", "{pod}", "Warm pods (ready or starting) the pool aims for now, set by demand, per node pool.");
+        _podsStarting = meter.CreateGauge<int>("ufbrowsers.pool.pods.starting", "{pod}", "Pods being launched (warm ones and ones sessions wait for), per node pool.");
+        _podLaunchDuration = meter.CreateHistogram<double>("ufbrowsers.pool.launch.duration", "s",
+            "Time from asking the provider for a pod until it answered ready, per node pool.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 90] });
         _creditsHeld = meter.CreateCounter<long>("ufbrowsers.credits.held", "{credit}", "Credits held when sessions started.");
         _creditsCharged = meter.CreateCounter<long>("ufbrowsers.credits.charged", "{credit}", "Credits charged for session minutes beyond the hold.");
         _creditsRefunded = meter.CreateCounter<long>("ufbrowsers.credits.refunded", "{credit}", "Credits given back to customers.");
@@ -74,6 +86,17 @@ public sealed class UFBrowsersMetrics
     public void PoolHit(string nodePool) => _poolHits.Add(1, new KeyValuePair<string, object?>(NodePoolTag, nodePool));
 
     public void PoolMiss(string nodePool) => _poolMisses.Add(1, new KeyValuePair<string, object?>(NodePoolTag, nodePool));
+
+    public void PoolRefused(string nodePool) => _poolRefusals.Add(1, new KeyValuePair<string, object?>(NodePoolTag, nodePool));
+
+    public void PoolTrimmed(string nodePool) => _poolTrimmed.Add(1, new KeyValuePair<string, object?>(NodePoolTag, nodePool));
+
+    public void PoolTarget(string nodePool, int target) => _poolTarget.Record(target, new KeyValuePair<string, object?>(NodePoolTag, nodePool));
+
+    public void PodsStarting(string nodePool, int starting) => _podsStarting.Record(starting, new KeyValuePair<string, object?>(NodePoolTag, nodePool));
+
+    public void PodLaunched(string nodePool, TimeSpan took) =>
+        _podLaunchDuration.Record(took.TotalSeconds, new KeyValuePair<string, object?>(NodePoolTag, nodePool));
 
     public void CreditsHeld(long credits) => AddPositive(_creditsHeld, credits);
 

@@ -19,6 +19,7 @@ using UFBrowsers.Silo.Persistence.Memory;
 using UFBrowsers.Grains.Telemetry;
 using UFBrowsers.Grains.Tenants;
 using UFBrowsers.Silo.Kubernetes;
+using UFBrowsers.Silo.Pods;
 using UFBrowsers.Silo.Pods.LocalChromium;
 using UFBrowsers.Silo.Tenants;
 
@@ -55,6 +56,9 @@ public static class UFBrowsersSiloBuilderExtensions
         {
             case "localchromium":
                 silo.Services.AddLocalChromiumPods(configuration);
+                // Warm pods are bounded by the memory left on this machine as well as by each pool's MaxPods.
+                silo.Services.TryAddSingleton<IPodCapacity>(sp => new MachineMemoryCapacity(
+                    sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<LocalChromiumOptions>>(), TimeProvider.System));
                 break;
             case "kubernetes":
                 silo.Services.AddKubernetesPods(configuration);
@@ -76,6 +80,12 @@ public static class UFBrowsersSiloBuilderExtensions
         }
 
         silo.Services.AddUFBrowsersGrainServices(configuration);
+        if ((configuration.GetSection(TracingOptions.Section).Get<TracingOptions>() ?? new TracingOptions()).IsOn)
+        {
+            // Grain calls carry the caller's trace, so a create's spans in the grains join its HTTP request's trace.
+            silo.AddActivityPropagation();
+        }
+
         silo.AddStartupTask<PoolWarmupTask>();
         // Every silo feeds the Orleans dashboard; the API host maps its pages (behind operator auth).
         silo.AddDashboard();

@@ -17,10 +17,12 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly Channel<PendingRecord> _pending = Channel.CreateUnbounded<PendingRecord>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
+    private readonly bool _ownsDataSource;
 
-    public PostgresAuditLog(NpgsqlDataSource dataSource)
+    public PostgresAuditLog(NpgsqlDataSource dataSource, bool ownsDataSource = false)
     {
         _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
         _writer = Task.Run(WriteBatchesAsync);
     }
 
@@ -60,6 +62,10 @@ public sealed class PostgresAuditLog : IAuditLog, IAsyncDisposable
     {
         _pending.Writer.TryComplete();
         await _writer;
+        if (_ownsDataSource)
+        {
+            await _dataSource.DisposeAsync();
+        }
     }
 
     private async Task WriteBatchesAsync()

@@ -35,6 +35,20 @@ public sealed class PostgresOptions
         return builder.ConnectionString;
     }
 
+    /// <summary>
+    /// <paramref name="connectionString"/> for the audit log's own connections: as <see cref="ForSilo"/>, with asynchronous
+    /// commit. An audit insert is then stored and visible when the request is answered, but the answer does not wait for its
+    /// WAL to reach the disk (about a millisecond of a create's time here); a crash of the database server itself (not of the
+    /// API) can lose the audit records of the last moment (at most three <c>wal_writer_delay</c>s, 0.6 s by default). Money
+    /// never: ledger entries, session records and grain state keep synchronous commit on the silo's other connections.
+    /// </summary>
+    public static string ForAudit(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ForSilo(connectionString));
+        builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? "-c synchronous_commit=off" : builder.Options + " -c synchronous_commit=off";
+        return builder.ConnectionString;
+    }
+
     /// <summary>"host:port/database" of <paramref name="connectionString"/>, safe to log.</summary>
     public static string DescribeTarget(string connectionString)
     {

@@ -43,7 +43,8 @@ public static class PostgresSiloBuilderExtensions
         builder.Services.TryAddSingleton<PostgresMigrator>();
         builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton<ILedgerStore, PostgresLedgerStore>();
-        builder.Services.AddSingleton<IAuditLog, PostgresAuditLog>();
+        // The audit log commits asynchronously on connections of its own (see PostgresOptions.ForAudit); disposed with it.
+        builder.Services.AddSingleton<IAuditLog>(_ => new PostgresAuditLog(NpgsqlDataSource.Create(PostgresOptions.ForAudit(connectionString)), ownsDataSource: true));
         builder.Services.TryAddEnumerable(
             ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, PostgresMigrationParticipant>());
 

@@ -43,6 +43,13 @@ public sealed class HealthTests(ApiFixture api)
         var pools = pressure["nodePools"]!.AsArray().ToDictionary(p => p!["name"]!.GetValue<string>());
         Assert.Equal(20, pools["default"]!["maxPods"]!.GetValue<int>());
         Assert.Equal(100, pools["flaky"]!["freeSlots"]!.GetValue<int>() + pools["flaky"]!["assigned"]!.GetValue<int>());
+        // How each pool sizes itself: the default pool's target follows demand between its bounds; flaky is an on-demand pool.
+        var warm = pools["default"]!;
+        Assert.Equal((2, 16), (warm["minWarm"]!.GetValue<int>(), warm["maxWarm"]!.GetValue<int>()));
+        Assert.InRange(warm["warmTarget"]!.GetValue<int>(), 2, 16);
+        Assert.Contains(warm["targetLimitedBy"]!.GetValue<string>(), new[] { "demand", "min_warm", "max_warm", "max_pods", "memory" });
+        Assert.True(warm["launchSeconds"]!.GetValue<double>() >= 0);
+        Assert.Equal((0, 0), (pools["flaky"]!["minWarm"]!.GetValue<int>(), pools["flaky"]!["maxWarm"]!.GetValue<int>()));
 
         var tenant = await api.NewTenant();
         var session = await (await tenant.Client.CreateSession(new { nodePool = "flaky" })).Json();
@@ -50,6 +57,9 @@ public sealed class HealthTests(ApiFixture api)
             .Single(p => p!["name"]!.GetValue<string>() == "flaky")!;
         Assert.True(during["assigned"]!.GetValue<int>() >= 1);
         Assert.Equal(100 - during["assigned"]!.GetValue<int>(), during["freeSlots"]!.GetValue<int>());
+        // No warm pod in an on-demand pool: the session waited for a launch, which is a miss, and demand warms nothing there.
+        Assert.True(during["misses"]!.GetValue<long>() >= 1);
+        Assert.Equal(0, during["warmTarget"]!.GetValue<int>());
         await tenant.Client.PostAsync($"/v1/sessions/{session["id"]}/end", null);
     }
 

@@ -29,6 +29,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     internal static readonly LocalTenantProvisioner Tenants = new(NullLogger<LocalTenantProvisioner>.Instance);
     internal static readonly FaultPlan FaultPlan = new();
     internal static readonly ScriptedBrowserHook Hook = new(Pods);
+    internal static readonly ScriptedPodCapacity Capacity = new(Pods);
 
     public TestCluster Cluster { get; } = new TestClusterBuilder(1)
         .AddSiloBuilderConfigurator<SiloConfigurator>()
@@ -47,6 +48,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>The one browser hook of the silo: records its calls, fails where a test scripts it.</summary>
     public ScriptedBrowserHook BrowserHook => Hook;
+
+    /// <summary>How many pods of a pool the machine holds (the memory cap); pools not scripted are unbounded.</summary>
+    public ScriptedPodCapacity PodCapacity => Capacity;
 
     public Task InitializeAsync() => Cluster.DeployAsync();
 
@@ -68,6 +72,20 @@ public sealed class ClusterFixture : IAsyncLifetime
                 ["UFBrowsers:Pods:NodePools:default:MaxPods"] = "1000",
                 ["UFBrowsers:Pods:NodePools:gpu:WarmTarget"] = "0",
                 ["UFBrowsers:Pods:NodePools:gpu:MaxPods"] = "1000",
+                // Pools whose warm target follows demand, for the pool's own tests (PodPoolDemandTests).
+                ["UFBrowsers:Pods:NodePools:surge:MinWarm"] = "1",
+                ["UFBrowsers:Pods:NodePools:surge:MaxWarm"] = "6",
+                ["UFBrowsers:Pods:NodePools:surge:MaxPods"] = "8",
+                ["UFBrowsers:Pods:NodePools:surge:MaxParallelStarts"] = "2",
+                ["UFBrowsers:Pods:NodePools:idle:MinWarm"] = "1",
+                ["UFBrowsers:Pods:NodePools:idle:MaxWarm"] = "6",
+                ["UFBrowsers:Pods:NodePools:idle:MaxPods"] = "20",
+                ["UFBrowsers:Pods:NodePools:idle:MaxParallelStarts"] = "8",
+                ["UFBrowsers:Pods:NodePools:idle:ShrinkAfterIdleSeconds"] = "60",
+                ["UFBrowsers:Pods:NodePools:late:MinWarm"] = "1",
+                ["UFBrowsers:Pods:NodePools:late:MaxPods"] = "5",
+                ["UFBrowsers:Pods:NodePools:tight:MinWarm"] = "5",
+                ["UFBrowsers:Pods:NodePools:tight:MaxPods"] = "20",
                 // Real seconds: how long a session waits for a pod made on demand (a test holds a creation past it).
                 ["UFBrowsers:Pods:AcquireTimeoutSeconds"] = "2",
             }).AddInMemoryCollection(TestPlans.Configuration).Build();
@@ -84,6 +102,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.Services.AddSingleton<IPodProvider>(Pods);
             siloBuilder.Services.AddSingleton<ITenantProvisioner>(Tenants);
             siloBuilder.Services.AddSingleton<ISessionBrowserHook>(Hook);
+            siloBuilder.Services.AddSingleton<IPodCapacity>(Capacity);
         }
     }
 }

@@ -29,12 +29,15 @@ public sealed class UFBrowsersMetricsTests
         Assert.Equal(
             [
                 "ufbrowsers.credits.charged", "ufbrowsers.credits.held", "ufbrowsers.credits.refunded",
-                "ufbrowsers.kubernetes.namespace.conflicts", "ufbrowsers.pool.hits", "ufbrowsers.pool.misses", "ufbrowsers.pool.pods.ready", "ufbrowsers.queue.depth",
+                "ufbrowsers.kubernetes.namespace.conflicts", "ufbrowsers.pool.hits", "ufbrowsers.pool.launch.duration", "ufbrowsers.pool.misses",
+                "ufbrowsers.pool.pods.ready", "ufbrowsers.pool.pods.starting", "ufbrowsers.pool.pods.target", "ufbrowsers.pool.refusals",
+                "ufbrowsers.pool.trimmed", "ufbrowsers.queue.depth",
                 "ufbrowsers.session.start.duration", "ufbrowsers.sessions.active", "ufbrowsers.sessions.ended",
                 "ufbrowsers.sessions.started", "ufbrowsers.webhook.events",
             ],
             published.Select(i => i.Name).Order(StringComparer.Ordinal));
         Assert.Equal("s", published.Single(i => i.Name == "ufbrowsers.session.start.duration").Unit);
+        Assert.Equal("s", published.Single(i => i.Name == "ufbrowsers.pool.launch.duration").Unit);
     }
 
     [Fact]
