@@ -6,6 +6,7 @@ using Npgsql;
 using UFBrowsers.Grains;
 using UFBrowsers.Grains.Audit;
 using UFBrowsers.Grains.Billing;
+using UFBrowsers.Grains.Recordings;
 
 namespace UFBrowsers.Silo.Persistence;
 
@@ -44,6 +45,7 @@ public static class PostgresSiloBuilderExtensions
         builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton<ILedgerStore, PostgresLedgerStore>();
         builder.Services.AddSingleton<IAuditLog, PostgresAuditLog>();
+        builder.Services.AddSingleton<IRecordingStore, PostgresRecordingStore>();
         builder.Services.TryAddEnumerable(
             ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, PostgresMigrationParticipant>());
 
