@@ -44,14 +44,17 @@ public static class RecorderScript
         // streams that replay as the whole page. Events go out in batches (at most every 500 ms, or 200 events), and at
         // once when the page is hidden or unloads, so navigating away loses nothing.
         return "(function () {\n" +
-               "if (globalThis.__ufbRecorder || window.top !== window || typeof globalThis." + Binding + " !== 'function') return;\n" +
+               "if (globalThis.__ufbRecorder || window.top !== window) return;\n" +
                rrweb + "\n" +
                """
                ;(function () {
-                 var send = globalThis.__ufbRecord, batch = [], timer = 0, stopped = false, stopRrweb = null;
+                 var batch = [], timer = 0, stopped = false, stopRrweb = null;
                  function flush() {
                    if (timer) { clearTimeout(timer); timer = 0; }
                    if (!batch.length) return;
+                   // The binding may come into a new document's world just after this script ran: keep the batch until it has.
+                   var send = globalThis.__ufbRecord;
+                   if (typeof send !== 'function') { timer = setTimeout(flush, 50); return; }
                    var events = batch; batch = [];
                    try { send(JSON.stringify(events)); } catch (e) { }
                  }

@@ -13,7 +13,8 @@ namespace UFBrowsers.Silo.Recordings;
 /// Records one session's pages for as long as the session lives, on the control plane's own CDP connection to its
 /// browser. Every page is caught before its scripts run (browser-wide auto-attach that holds new targets until they are
 /// told to run), given the recorder for every new document in its own isolated world and a binding to send events
-/// through, and let go. Events arrive as <c>Runtime.bindingCalled</c>; every <see cref="RecordingOptions.FlushInterval"/>
+/// through (with the Runtime and Page domains on: without them Chromium does not report binding calls, nor run the script
+/// in a document that replaced another across processes while another client drives the page), and let go. Events arrive as <c>Runtime.bindingCalled</c>; every <see cref="RecordingOptions.FlushInterval"/>
 /// (or sooner when much has come) each page's batches are gzipped into a chunk and appended to the store.
 /// </summary>
 internal sealed class SessionRecorder : IAsyncDisposable
@@ -199,8 +200,12 @@ internal sealed class SessionRecorder : IAsyncDisposable
             var binding = _cdp.SendAsync("Runtime.addBinding", new { name = RecorderScript.Binding, executionContextName = RecorderScript.World }, cdpSessionId);
             var script = _cdp.SendAsync("Page.addScriptToEvaluateOnNewDocument",
                 new { source = RecorderScript.Source, worldName = RecorderScript.World, runImmediately = true }, cdpSessionId);
+            // Binding calls are reported only to a session with the Runtime domain on, and with another client on the page
+            // (Playwright) the script reaches documents after a cross-process navigation only with the Page domain on.
+            var runtime = _cdp.SendAsync("Runtime.enable", sessionId: cdpSessionId);
+            var pageDomain = _cdp.SendAsync("Page.enable", sessionId: cdpSessionId);
             var run = _cdp.SendAsync("Runtime.runIfWaitingForDebugger", sessionId: cdpSessionId);
-            await Task.WhenAll(binding, script, run);
+            await Task.WhenAll(binding, script, runtime, pageDomain, run);
             page.ScriptId = (await script).GetProperty("identifier").GetString();
         }
         catch (CdpException ex)

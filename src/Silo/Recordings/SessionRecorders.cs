@@ -23,6 +23,9 @@ public sealed class SessionRecorders(
     /// <summary>How many sessions this silo records now.</summary>
     public int Count => _recorders.Count;
 
+    /// <summary>Whether this silo records the session now.</summary>
+    public bool IsRecording(string sessionId) => _recorders.ContainsKey(sessionId);
+
     /// <summary>Opens the session's recording and starts recording its browser.</summary>
     public async Task StartAsync(SessionBrowser browser, CancellationToken cancellationToken)
     {
