@@ -21,5 +21,12 @@ public sealed class LiveViewOptions
     /// <summary>The largest frame asked of the browser, whatever size the viewers are.</summary>
     public int MaxFrameWidth { get; set; } = 1920;
 
+    /// <summary>
+    /// The shortest time between two frames (30 per second by default): a frame is acknowledged to the browser no sooner,
+    /// so a page that changes all the time costs its browser and the API no more than that. A page that was still gets
+    /// its first frame at once.
+    /// </summary>
+    public TimeSpan MinFrameInterval { get; set; } = TimeSpan.FromMilliseconds(33);
+
     public int MaxFrameHeight { get; set; } = 1440;
 }

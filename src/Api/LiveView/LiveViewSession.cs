@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -43,6 +44,7 @@ internal sealed class LiveViewSession : IAsyncDisposable
     private long _framesCaptured;
     private int _calmRounds;
     private long _sequence;
+    private long _lastAck;
     private bool _closed;
     private bool _disposed;
 
@@ -387,7 +389,7 @@ internal sealed class LiveViewSession : IAsyncDisposable
 
         if (ackNow)
         {
-            _ = Quietly(() => _cdp.SendAsync("Page.screencastFrameAck", new { sessionId = frameId }, e.SessionId));
+            _ = AckAsync(frameId, e.SessionId);
             return;
         }
 
@@ -410,8 +412,21 @@ internal sealed class LiveViewSession : IAsyncDisposable
 
         if (frameId is { } id && _tabSession is { } session)
         {
-            _ = Quietly(() => _cdp.SendAsync("Page.screencastFrameAck", new { sessionId = id }, session));
+            _ = AckAsync(id, session);
         }
+    }
+
+    /// <summary>Lets the browser paint the next frame, no sooner than <see cref="LiveViewOptions.MinFrameInterval"/> after the last.</summary>
+    private async Task AckAsync(int frameId, string session)
+    {
+        var wait = _options.MinFrameInterval - Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastAck));
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait);
+        }
+
+        Interlocked.Exchange(ref _lastAck, Stopwatch.GetTimestamp());
+        await Quietly(() => _cdp.SendAsync("Page.screencastFrameAck", new { sessionId = frameId }, session));
     }
 
     /// <summary>Adapts the screencast to the viewers: their size, and how many frames had to wait for them.</summary>

@@ -41,11 +41,14 @@ public static class RecorderScript
         }
 
         // Only the top frame records: rrweb records same-origin frames from there, and a recorder per frame would make
-        // streams that replay as the whole page. Events go out in batches (at most every 500 ms, or 200 events), and at
-        // once when the page is hidden or unloads, so navigating away loses nothing.
+        // streams that replay as the whole page. Recording starts after the load event (see below). Events go out in
+        // batches (at most every 500 ms, or 200 events), and at once when the page is hidden or unloads, so navigating away
+        // loses nothing.
+        // rrweb itself is evaluated only when recording starts, after the load event: until then a new document pays for
+        // scanning its source and nothing more.
         return "(function () {\n" +
                "if (globalThis.__ufbRecorder || window.top !== window) return;\n" +
-               rrweb + "\n" +
+               "function loadRrweb() {\n" + rrweb + "\n}\n" +
                """
                ;(function () {
                  var batch = [], timer = 0, stopped = false, stopRrweb = null;
@@ -58,17 +61,28 @@ public static class RecorderScript
                    var events = batch; batch = [];
                    try { send(JSON.stringify(events)); } catch (e) { }
                  }
-                 try {
-                   stopRrweb = globalThis.rrwebRecord.record({
-                     emit: function (event) {
-                       if (stopped) return;
-                       batch.push(event);
-                       if (batch.length >= 200) flush(); else if (!timer) timer = setTimeout(flush, 500);
-                     },
-                     sampling: { mousemove: 50, scroll: 150, media: 800, input: 'last' },
-                     recordCanvas: false, collectFonts: false, inlineImages: false
-                   });
-                 } catch (e) { return; }
+                 function start() {
+                   if (stopped || stopRrweb) return;
+                   try {
+                     if (!globalThis.rrwebRecord) loadRrweb.call(globalThis);
+                     stopRrweb = globalThis.rrwebRecord.record({
+                       emit: function (event) {
+                         if (stopped) return;
+                         batch.push(event);
+                         if (batch.length >= 200) flush(); else if (!timer) timer = setTimeout(flush, 500);
+                       },
+                       sampling: { mousemove: 50, scroll: 150, media: 800, input: 'last' },
+                       recordCanvas: false, collectFonts: false, inlineImages: false
+                     }) || null;
+                   } catch (e) { stopped = true; }
+                 }
+                 // The first snapshot is taken once the page has loaded (or a second after its DOM is ready, should loading
+                 // never end), off the page's own critical path: the snapshot holds the whole document as it is then.
+                 if (document.readyState === 'complete') setTimeout(start, 0);
+                 else {
+                   addEventListener('load', function () { setTimeout(start, 0); }, { once: true });
+                   document.addEventListener('DOMContentLoaded', function () { setTimeout(start, 1000); }, { once: true });
+                 }
                  addEventListener('pagehide', flush, true);
                  document.addEventListener('visibilitychange', flush, true);
                  globalThis.__ufbRecorder = {

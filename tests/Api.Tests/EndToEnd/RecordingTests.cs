@@ -24,7 +24,6 @@ public sealed class RecordingTests(ChromiumProductFixture product)
         var automation = await playwright.Chromium.ConnectOverCDPAsync(created["connectUrl"]!.GetValue<string>());
         var page = await automation.Contexts[0].NewPageAsync();
         await page.GotoAsync(product.SiteUrl + "/recorded");
-        await page.EvaluateAsync("() => { const li = document.createElement('li'); li.textContent = 'added by the automation'; document.getElementById('list').appendChild(li); }");
 
         // Chunks are stored while the session runs.
         JsonNode? running = null;
@@ -35,6 +34,9 @@ public sealed class RecordingTests(ChromiumProductFixture product)
         }, seconds: 30);
         Assert.Equal("recording", running!["status"]!.GetValue<string>());
         Assert.Contains(ChromiumProductFixture.RecordedText, running.ToJsonString(), StringComparison.Ordinal);
+
+        // A change the automation makes afterwards is recorded as a mutation, and flushed by the end.
+        await page.EvaluateAsync("() => { const li = document.createElement('li'); li.textContent = 'added by the automation'; document.getElementById('list').appendChild(li); }");
         await automation.CloseAsync();
 
         (await tenant.Client.PostAsync($"/v1/sessions/{sessionId}/end", null)).EnsureSuccessStatusCode();
