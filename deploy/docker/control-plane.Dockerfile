@@ -5,6 +5,8 @@
 # mounts the root filesystem read-only with an emptyDir at /tmp.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# The build installs rrweb from npm (web/package.json): the recorder goes into the silo, the player into the console.
+RUN command -v npm >/dev/null 2>&1 || (apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*)
 WORKDIR /src
 # Project files first: the restore layer is reused until a dependency changes.
 COPY global.json Directory.Build.props Directory.Packages.props ./
@@ -13,6 +15,7 @@ COPY src/Grains/Grains.csproj src/Grains/
 COPY src/Silo/Silo.csproj src/Silo/
 COPY src/Api/Api.csproj src/Api/
 RUN dotnet restore src/Api/Api.csproj
+COPY web/package.json web/package-lock.json web/
 COPY src/ src/
 RUN dotnet publish src/Api/Api.csproj --configuration Release --no-restore --output /app -p:UseAppHost=false
 

@@ -32,6 +32,14 @@ function cell(row, text, className) {
 
 const when = (iso) => iso ? new Date(iso).toLocaleString() : "";
 
+// The session's own page: status, live view, replay, timeline (session.html).
+function sessionLink(id) {
+  const link = document.createElement("a");
+  link.href = "session.html?id=" + encodeURIComponent(id);
+  link.appendChild(document.createElement("code")).textContent = id;
+  return link;
+}
+
 async function loadAccount() {
   const account = await api("/v1/account");
   $("#account-name").textContent = account.name;
@@ -53,7 +61,7 @@ function sessionRow(session) {
   } else if (!row) {
     row = body.insertRow(0);
     row.dataset.sessionId = session.id;
-    cell(row, "").appendChild(document.createElement("code")).textContent = session.id;
+    cell(row, "").appendChild(sessionLink(session.id));
     cell(row, session.nodePool);
     cell(row, when(session.createdAt));
     cell(row, when(session.expiresAt));
@@ -98,7 +106,7 @@ async function loadLedger() {
     cell(row, entry.kind);
     cell(row, (entry.amount > 0 ? "+" : "") + entry.amount, "num");
     cell(row, entry.balanceAfter, "num");
-    cell(row, entry.sessionId);
+    if (entry.sessionId) cell(row, "").appendChild(sessionLink(entry.sessionId)); else cell(row, "");
     cell(row, entry.reason);
   }
 }

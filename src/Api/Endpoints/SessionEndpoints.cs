@@ -66,7 +66,10 @@ internal static class SessionEndpoints
 
         var customerId = user.CustomerId();
         var sessionId = idempotencyKey is null ? SessionIds.New() : SessionIds.FromIdempotencyKey(customerId, idempotencyKey);
-        var request = new SessionRequest(customerId, body.NodePool, body.TimeoutSeconds, body.FirstConnectSeconds, body.IdleTimeoutSeconds);
+        var request = new SessionRequest(customerId, body.NodePool, body.TimeoutSeconds, body.FirstConnectSeconds, body.IdleTimeoutSeconds)
+        {
+            Recording = body.Recording ?? false,
+        };
         var waitSeconds = body.WaitSeconds ?? 0;
         var queued = await starter.StartAsync(request, sessionId, idempotencyKey, waitSeconds, context.RequestAborted);
         if (queued.Refusal is { } refusal)

@@ -27,6 +27,9 @@ public sealed class GatewayUrls(IOptions<GatewayOptions> options, SessionTokens 
     public string PageWebSocket(HttpRequest request, string sessionId, string targetId, string token) =>
         $"{WebSocketBase(HttpBase(request))}/v1/sessions/{sessionId}/cdp/page/{targetId}?token={token}";
 
+    /// <summary>The base of the API's public URLs (no trailing slash), as for the connect URLs.</summary>
+    public string PublicBase(HttpRequest request) => HttpBase(request);
+
     private string HttpBase(HttpRequest request) =>
         (options.Value.PublicBaseUrl ?? $"{request.Scheme}://{request.Host}{request.PathBase}").TrimEnd('/');
 

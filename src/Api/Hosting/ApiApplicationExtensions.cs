@@ -5,6 +5,8 @@ using UFBrowsers.Api.Endpoints;
 using UFBrowsers.Api.Health;
 using UFBrowsers.Api.Observability;
 using UFBrowsers.Api.Gateway;
+using UFBrowsers.Api.LiveView;
+using UFBrowsers.Api.Recordings;
 
 namespace UFBrowsers.Api.Hosting;
 
@@ -16,6 +18,7 @@ public static class ApiApplicationExtensions
         app.UseStatusCodePages();
         app.UseMiddleware<RequestBodyLimit>();
         app.UseCustomerConsole();
+        app.UseLiveViewAssets();
         app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -23,7 +26,8 @@ public static class ApiApplicationExtensions
 
         app.MapUFBrowsersHealth();
         app.MapGroup("/v1").MapSessionEndpoints().MapAccountEndpoints().MapPressureEndpoints().MapBillingEndpoints()
-            .MapStripeWebhookEndpoints().MapGatewayEndpoints();
+            .MapStripeWebhookEndpoints().MapGatewayEndpoints().MapRecordingEndpoints().MapLiveViewEndpoints();
+        app.MapLiveViewPage();
         var notifier = app.Services.GetRequiredService<SessionEndNotifier>();
         app.Lifetime.ApplicationStopping.Register(() => notifier.CloseAll(CloseCodes.ServerShuttingDown));
         app.MapAdminEndpoints();

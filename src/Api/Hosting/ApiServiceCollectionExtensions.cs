@@ -9,6 +9,7 @@ using UFBrowsers.Api.Problems;
 using UFBrowsers.Api.OpenApi;
 using UFBrowsers.Silo.Payments;
 using UFBrowsers.Api.Gateway;
+using UFBrowsers.Api.LiveView;
 using UFBrowsers.Api.Queue;
 using UFBrowsers.Grains;
 using UFBrowsers.Grains.Gateways;
@@ -40,6 +41,9 @@ public static class ApiServiceCollectionExtensions
         services.AddHostedService<GatewayLeaseRenewal>();
         services.AddSingleton<CdpGateway>();
         services.AddSingleton<CdpDiscovery>();
+        services.Configure<LiveViewOptions>(configuration.GetSection(LiveViewOptions.Section));
+        services.AddSingleton<LiveLinkTokens>();
+        services.AddSingleton<LiveViewHub>();
         services.AddSingleton<QueuedStart>();
         services.AddHttpClient(CdpDiscovery.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(5));
         services.AddValidation();

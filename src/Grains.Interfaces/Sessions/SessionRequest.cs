@@ -7,4 +7,5 @@ public sealed record SessionRequest(
     [property: Id(1)] string? NodePool = null,
     [property: Id(2)] int? TimeoutSeconds = null,
     [property: Id(3)] int? FirstConnectSeconds = null,
-    [property: Id(4)] int? IdleTimeoutSeconds = null);
+    [property: Id(4)] int? IdleTimeoutSeconds = null,
+    [property: Id(10)] bool Recording = false);

@@ -8,6 +8,8 @@ using UFBrowsers.Grains.Billing;
 using UFBrowsers.Grains.Gateways;
 using UFBrowsers.Grains.Pods;
 using UFBrowsers.Grains.Queue;
+using UFBrowsers.Grains.Recordings;
+using UFBrowsers.Silo.Recordings;
 using UFBrowsers.Grains.Sessions;
 using System.Net;
 using Orleans.Configuration;
@@ -86,6 +88,7 @@ public static class UFBrowsersSiloBuilderExtensions
             silo.AddActivityPropagation();
         }
 
+        silo.Services.AddSessionRecordings(configuration);
         silo.AddStartupTask<PoolWarmupTask>();
         // Every silo feeds the Orleans dashboard; the API host maps its pages (behind operator auth).
         silo.AddDashboard();
@@ -99,6 +102,7 @@ public static class UFBrowsersSiloBuilderExtensions
         silo.UseInMemoryReminderService();
         silo.Services.AddSingleton<ILedgerStore, InMemoryLedgerStore>();
         silo.Services.AddSingleton<IAuditLog, InMemoryAuditLog>();
+        silo.Services.AddSingleton<IRecordingStore, InMemoryRecordingStore>();
         return silo;
     }
 

@@ -6,6 +6,7 @@ using Npgsql;
 using UFBrowsers.Grains;
 using UFBrowsers.Grains.Audit;
 using UFBrowsers.Grains.Billing;
+using UFBrowsers.Grains.Recordings;
 
 namespace UFBrowsers.Silo.Persistence;
 
@@ -45,6 +46,7 @@ public static class PostgresSiloBuilderExtensions
         builder.Services.AddSingleton<ILedgerStore, PostgresLedgerStore>();
         // The audit log commits asynchronously on connections of its own (see PostgresOptions.ForAudit); disposed with it.
         builder.Services.AddSingleton<IAuditLog>(_ => new PostgresAuditLog(NpgsqlDataSource.Create(PostgresOptions.ForAudit(connectionString)), ownsDataSource: true));
+        builder.Services.AddSingleton<IRecordingStore, PostgresRecordingStore>();
         builder.Services.TryAddEnumerable(
             ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, PostgresMigrationParticipant>());
 

@@ -29,6 +29,9 @@ public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAs
     /// <summary>What the test site's <c>/download</c> serves as an attachment (<c>report.txt</c>).</summary>
     public const string DownloadContent = "quarterly numbers, for the session's downloads directory only";
 
+    /// <summary>What the test site's <c>/recorded</c> page says, for the replay to show.</summary>
+    public const string RecordedText = "Forty-two lanterns over the harbour";
+
     public string SiteUrl { get; private set; } = "";
 
     public string PodsDirectory => _podsDirectory;
@@ -78,6 +81,16 @@ public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAs
                 response.Cookies.Append("tenant_secret", "first-tenant");
                 return Results.Content("<html><body>cookie set</body></html>", "text/html");
             });
+            // Live view: one button covering the whole viewport, counting its clicks (and where they landed).
+            site.MapGet("/button", () => Results.Content(
+                "<!doctype html><html><head><title>Button</title><style>html,body{margin:0;height:100%}#target{width:100vw;height:100vh;border:0;background:#fff;font-size:40px}</style></head>" +
+                "<body><button id='target' onclick=\"window.clicks=(window.clicks||0)+1;this.textContent='clicked '+window.clicks\">Click me</button><input id='field' style='position:fixed;top:0;left:0'></body></html>",
+                "text/html"));
+            // Recordings: a page whose text the replay must show.
+            site.MapGet("/recorded", () => Results.Content(
+                "<!doctype html><html><head><title>Recorded page</title></head><body><h1 id='headline'>" + RecordedText + "</h1>" +
+                "<ul id='list'></ul><script>for(let i=0;i<5;i++){const li=document.createElement('li');li.textContent='item '+i;document.getElementById('list').appendChild(li);}</script></body></html>",
+                "text/html"));
             site.MapGet("/download", (HttpResponse response) =>
             {
                 response.Headers.ContentDisposition = "attachment; filename=\"report.txt\"";

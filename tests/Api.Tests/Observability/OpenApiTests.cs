@@ -53,6 +53,23 @@ public sealed class OpenApiTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Live_links_and_recordings_are_documented_with_examples()
+    {
+        var document = await (await api.CreateClient().GetAsync("/openapi/v1.json")).Json();
+        var paths = document["paths"]!;
+
+        var link = paths["/v1/sessions/{id}/live-links"]!["post"]!["responses"]!;
+        Assert.False(link["201"]!["content"]!["application/json"]!["example"]!["interactive"]!.GetValue<bool>());
+        Assert.NotNull(document["components"]!["schemas"]!["LiveLinkRequest"]!["properties"]!["expiresInSeconds"]);
+        var recording = paths["/v1/sessions/{id}/recording"]!["get"]!["responses"]!;
+        Assert.Equal("complete", recording["200"]!["content"]!["application/json"]!["example"]!["status"]!.GetValue<string>());
+        Assert.Equal("recording_not_found", recording["404"]!["content"]!["application/problem+json"]!["example"]!["code"]!.GetValue<string>());
+        Assert.NotNull(document["components"]!["schemas"]!["CreateSessionRequest"]!["properties"]!["recording"]);
+        Assert.NotNull(paths["/live/{id}"]!["get"]);
+        Assert.NotNull(paths["/v1/sessions/{id}/live"]!["get"]);
+    }
+
+    [Fact]
     public async Task The_reference_page_is_served_at_docs()
     {
         using var anonymous = api.CreateClient();

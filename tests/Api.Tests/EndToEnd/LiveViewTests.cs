@@ -1,0 +1,252 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using UFBrowsers.Api.Tests.Infrastructure;
+using UFBrowsers.TestSupport;
+using Xunit.Abstractions;
+
+namespace UFBrowsers.Api.Tests.EndToEnd;
+
+/// <summary>
+/// Live view in real Chromium: the session's browser is a sandboxed pod driven by Playwright through the gateway (the
+/// automation); the viewer is the link's page in an unsandboxed Chromium the test launches, driven by a second Playwright.
+/// </summary>
+[Collection(ChromiumCollection.Name)]
+public sealed class LiveViewTests(ChromiumProductFixture product, ITestOutputHelper output)
+{
+    /// <summary>The bound this suite holds a viewer to, from a page change to the changed frame on its canvas (a loaded 2-core machine; bench/LiveView measures the real figure).</summary>
+    private static readonly TimeSpan ChangeSeenWithin = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task A_view_only_viewer_sees_a_page_change_and_its_input_is_refused_by_the_server()
+    {
+        var tenant = await product.NewTenant(credits: 10);
+        using var playwright = await Playwright.CreateAsync();
+        var (sessionId, automation, page) = await StartSession(tenant, playwright, "/button");
+        var url = await LiveLink(tenant, sessionId, interactive: false);
+        await using var viewerBrowser = await LaunchViewer(playwright);
+        var viewer = await viewerBrowser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1000, Height = 700 } });
+
+        await viewer.GotoAsync(url);
+        await Eventually.Until(async () => await viewer.EvaluateAsync<int>("() => window.ufbLive.frames") > 0);
+        Assert.Equal("view_only", await viewer.EvaluateAsync<string>("() => window.ufbLive.mode"));
+        Assert.True(await viewer.EvaluateAsync<int>("() => window.ufbLive.frames") > 0, "the viewer draws the session's tab");
+
+        // A page change reaches the viewer's canvas.
+        await page.EvaluateAsync("() => document.getElementById('target').style.background = 'rgb(255, 0, 0)'");
+        var seenAfter = await Eventually.Until(async () => IsRed(await BackgroundPixel(viewer)), seconds: 30);
+        output.WriteLine($"page change seen by the view-only viewer after {seenAfter.TotalMilliseconds:F0} ms (bound {ChangeSeenWithin.TotalMilliseconds} ms)");
+        Assert.True(IsRed(await BackgroundPixel(viewer)), "the viewer shows the page's new colour");
+        Assert.True(seenAfter < ChangeSeenWithin, $"the change took {seenAfter} to reach the viewer");
+
+        // Its clicks and keys are refused by the server and never reach the page.
+        await viewer.Locator("#screen").ClickAsync();
+        await viewer.Keyboard.TypeAsync("abc");
+        await Eventually.Until(async () => await viewer.EvaluateAsync<int>("() => window.ufbLive.refused") >= 4);
+        Assert.True(await viewer.EvaluateAsync<int>("() => window.ufbLive.refused") >= 4, "each input message is answered with a refusal");
+
+        // A client that ignores the page's rules gets the same answer: the refusal is the server's.
+        using var raw = new ClientWebSocket();
+        await raw.ConnectAsync(WebSocketUrl(url), CancellationToken.None);
+        await raw.SendAsync(Encoding.UTF8.GetBytes("""{"type":"mouse","event":"mousePressed","x":400,"y":300,"button":"left","buttons":1,"clickCount":1}"""), WebSocketMessageType.Text, true, CancellationToken.None);
+        await raw.SendAsync(Encoding.UTF8.GetBytes("""{"type":"mouse","event":"mouseReleased","x":400,"y":300,"button":"left","clickCount":1}"""), WebSocketMessageType.Text, true, CancellationToken.None);
+        await raw.SendAsync(Encoding.UTF8.GetBytes("""{"type":"text","text":"typed"}"""), WebSocketMessageType.Text, true, CancellationToken.None);
+        var refusals = await ReadTextMessages(raw, m => m.Contains("\"refused\"", StringComparison.Ordinal), count: 3);
+        Assert.All(refusals, m => Assert.Contains("view_only", m, StringComparison.Ordinal));
+        await Task.Delay(500);
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => window.clicks || 0"));
+        Assert.Equal("", await page.InputValueAsync("#field"));
+
+        // The viewers are the control plane's: the session counts only the automation's connection.
+        var session = await (await tenant.Client.GetAsync($"/v1/sessions/{sessionId}")).Json();
+        Assert.Equal(1, session["connectedClients"]!.GetValue<int>());
+        await automation.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_interactive_viewer_clicks_and_types_into_the_page_the_automation_drives()
+    {
+        var tenant = await product.NewTenant(credits: 10);
+        using var playwright = await Playwright.CreateAsync();
+        var (sessionId, automation, page) = await StartSession(tenant, playwright, "/button");
+        var url = await LiveLink(tenant, sessionId, interactive: true);
+        await using var viewerBrowser = await LaunchViewer(playwright);
+        var viewer = await viewerBrowser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1000, Height = 700 } });
+
+        await viewer.GotoAsync(url);
+        await Eventually.Until(async () => await viewer.EvaluateAsync<int>("() => window.ufbLive.frames") > 0);
+        Assert.Equal("interactive", await viewer.EvaluateAsync<string>("() => window.ufbLive.mode"));
+
+        await viewer.Locator("#screen").ClickAsync();
+        await Eventually.Until(async () => await page.EvaluateAsync<int>("() => window.clicks || 0") >= 1);
+        Assert.Equal(1, await page.EvaluateAsync<int>("() => window.clicks || 0"));
+        Assert.Equal("clicked 1", await page.InnerTextAsync("#target"));
+
+        // Keys go to the focused element of the page.
+        await page.FocusAsync("#field");
+        await viewer.Locator("#screen").FocusAsync();
+        await viewer.Keyboard.TypeAsync("hi");
+        await Eventually.Until(async () => await page.InputValueAsync("#field") == "hi");
+        Assert.Equal("hi", await page.InputValueAsync("#field"));
+        Assert.Equal(0, await viewer.EvaluateAsync<int>("() => window.ufbLive.refused"));
+        await automation.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_link_of_another_session_an_expired_link_and_a_link_of_an_ended_session_are_refused()
+    {
+        var tenant = await product.NewTenant(credits: 10);
+        var other = await product.NewTenant(credits: 10);
+        var first = (await (await tenant.Client.CreateSession()).Json())["id"]!.GetValue<string>();
+        var second = (await (await tenant.Client.CreateSession()).Json())["id"]!.GetValue<string>();
+        using var anonymous = product.Anonymous();
+
+        // Another tenant cannot make links for this session: it does not exist for them.
+        var foreign = await other.Client.PostAsJsonAsync($"/v1/sessions/{first}/live-links", new { interactive = true });
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+
+        // The first session's token does not open the second session.
+        var url = await LiveLink(tenant, first, interactive: true);
+        var token = new Uri(url).Query;
+        var page = await anonymous.GetAsync($"/live/{second}{token}");
+        Assert.Equal(HttpStatusCode.Unauthorized, page.StatusCode);
+        Assert.Equal("invalid_token", (await page.Json())["code"]!.GetValue<string>());
+        var socket = await anonymous.GetAsync($"/v1/sessions/{second}/live{token}");
+        Assert.Equal(HttpStatusCode.Unauthorized, socket.StatusCode);
+        using var stolen = new ClientWebSocket();
+        await Assert.ThrowsAsync<WebSocketException>(() => stolen.ConnectAsync(WebSocketUrl(url.Replace(first, second, StringComparison.Ordinal)), CancellationToken.None));
+
+        // A view-only token cannot be made interactive: the mode is signed.
+        var viewOnly = new Uri(await LiveLink(tenant, first, interactive: false)).Query;
+        var upgraded = viewOnly.Replace(".v.", ".i.", StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/live/{first}{upgraded}")).StatusCode);
+
+        // The page itself opens, embeddable, with its own policy.
+        var opened = await anonymous.GetAsync($"/live/{first}{token}");
+        Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+        var policy = opened.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("frame-ancestors *", policy, StringComparison.Ordinal);
+        Assert.Contains("script-src 'self'", policy, StringComparison.Ordinal);
+        Assert.False(opened.Headers.Contains("X-Frame-Options"));
+
+        // An expired link.
+        var shortLived = await tenant.Client.PostAsJsonAsync($"/v1/sessions/{first}/live-links", new { expiresInSeconds = 1 });
+        Assert.Equal(HttpStatusCode.Created, shortLived.StatusCode);
+        var expired = new Uri((await shortLived.Json())["url"]!.GetValue<string>()).Query;
+        await Task.Delay(TimeSpan.FromSeconds(2.2));
+        var late = await anonymous.GetAsync($"/live/{first}{expired}");
+        Assert.Equal(HttpStatusCode.Unauthorized, late.StatusCode);
+        Assert.Equal("link_expired", (await late.Json())["code"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/v1/sessions/{first}/live{expired}")).StatusCode);
+
+        // Bad input changes nothing.
+        var invalid = await tenant.Client.PostAsJsonAsync($"/v1/sessions/{first}/live-links", new { expiresInSeconds = 0 });
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Equal("invalid_expires_in", (await invalid.Json())["code"]!.GetValue<string>());
+
+        // A viewer watching when the session ends is closed, and the link stops working.
+        using var watching = new ClientWebSocket();
+        await watching.ConnectAsync(WebSocketUrl(url), CancellationToken.None);
+        await ReadTextMessages(watching, m => m.Contains("\"hello\"", StringComparison.Ordinal), count: 1);
+        (await tenant.Client.PostAsync($"/v1/sessions/{first}/end", null)).EnsureSuccessStatusCode();
+        var closed = await ReadUntilClosed(watching);
+        Assert.Equal(4100, (int)closed!.Value);
+        var after = await anonymous.GetAsync($"/live/{first}{token}");
+        Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
+        Assert.Equal("session_ended", (await after.Json())["code"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, (await tenant.Client.PostAsJsonAsync($"/v1/sessions/{first}/live-links", new { })).StatusCode);
+        await tenant.Client.PostAsync($"/v1/sessions/{second}/end", null);
+    }
+
+    private async Task<(string SessionId, IBrowser Automation, IPage Page)> StartSession(TestTenant tenant, IPlaywright playwright, string path)
+    {
+        var created = await (await tenant.Client.CreateSession()).Json();
+        var automation = await playwright.Chromium.ConnectOverCDPAsync(created["connectUrl"]!.GetValue<string>());
+        var page = await automation.Contexts[0].NewPageAsync();
+        await page.SetViewportSizeAsync(800, 600);
+        await page.GotoAsync(product.SiteUrl + path);
+        return (created["id"]!.GetValue<string>(), automation, page);
+    }
+
+    private static async Task<string> LiveLink(TestTenant tenant, string sessionId, bool interactive)
+    {
+        var response = await tenant.Client.PostAsJsonAsync($"/v1/sessions/{sessionId}/live-links", new { interactive, expiresInSeconds = 600 });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var link = await response.Json();
+        Assert.Equal(interactive, link["interactive"]!.GetValue<bool>());
+        return link["url"]!.GetValue<string>();
+    }
+
+    private static Task<IBrowser> LaunchViewer(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = "/usr/bin/chromium",
+        Headless = true,
+        Args = ["--no-sandbox"],
+    });
+
+    private static Uri WebSocketUrl(string pageUrl)
+    {
+        var page = new Uri(pageUrl);
+        var sessionId = page.AbsolutePath.Split('/').Last();
+        return new Uri($"ws://{page.Authority}/v1/sessions/{sessionId}/live{page.Query}");
+    }
+
+    /// <summary>A pixel of the canvas away from the button's text.</summary>
+    private static async Task<int[]?> BackgroundPixel(IPage viewer) => await viewer.EvaluateAsync<int[]?>("""
+        () => {
+          const c = document.getElementById('screen');
+          if (!c.width) return null;
+          const d = c.getContext('2d').getImageData(c.width / 10 | 0, c.height * 0.8 | 0, 1, 1).data;
+          return [d[0], d[1], d[2]];
+        }
+        """);
+
+    private static bool IsRed(int[]? rgb) => rgb is [> 200, < 80, < 80];
+
+    private static async Task<List<string>> ReadTextMessages(ClientWebSocket socket, Func<string, bool> wanted, int count)
+    {
+        var found = new List<string>();
+        var buffer = new byte[1 << 20];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (found.Count < count)
+        {
+            var length = 0;
+            WebSocketReceiveResult received;
+            do
+            {
+                received = await socket.ReceiveAsync(new ArraySegment<byte>(buffer, length, buffer.Length - length), timeout.Token);
+                length += received.Count;
+            }
+            while (!received.EndOfMessage);
+
+            if (received.MessageType == WebSocketMessageType.Text && Encoding.UTF8.GetString(buffer, 0, length) is var text && wanted(text))
+            {
+                found.Add(text);
+            }
+            else if (received.MessageType == WebSocketMessageType.Binary)
+            {
+                // Frames are acknowledged like a viewer does, so more keep coming.
+                await socket.SendAsync("""{"type":"ack"}"""u8.ToArray(), WebSocketMessageType.Text, true, timeout.Token);
+            }
+        }
+
+        return found;
+    }
+
+    private static async Task<WebSocketCloseStatus?> ReadUntilClosed(ClientWebSocket socket)
+    {
+        var buffer = new byte[1 << 20];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(buffer, timeout.Token);
+            if (received.MessageType == WebSocketMessageType.Close)
+            {
+                return received.CloseStatus;
+            }
+        }
+    }
+}
