@@ -56,11 +56,13 @@ public sealed partial class LocalChromiumPodProvider : IPodProvider, IHostedServ
         ThrowIfStopping();
         await EnsureStartedAsync(cancellationToken);
 
-        var executable = _options.ExecutablePath;
-        if (string.IsNullOrWhiteSpace(executable) || !File.Exists(executable))
+        var browser = BrowserLaunch.For(_options, nodePool);
+        if (string.IsNullOrWhiteSpace(browser.Executable) || !File.Exists(browser.Executable))
         {
             throw new InvalidOperationException(
-                $"Chromium executable not found at '{executable}'. Set {LocalChromiumOptions.Section}:ExecutablePath or CHROMIUM_PATH.");
+                $"The {browser.Build} executable of node pool '{nodePool}' was not found at '{browser.Executable}'. Install it " +
+                $"(bash scripts/install-deps.sh), or set {LocalChromiumOptions.Section}:ExecutablePath (CHROMIUM_PATH) or " +
+                $"{LocalChromiumOptions.Section}:NodePools:{nodePool}:ExecutablePath.");
         }
 
         var id = LocalChromiumPodIds.New();
@@ -70,12 +72,12 @@ public sealed partial class LocalChromiumPodProvider : IPodProvider, IHostedServ
         {
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
             limit.CancelAfter(_options.StartTimeout);
-            var lease = await StartAsync(pod, executable, limit.Token, cancellationToken);
+            var lease = await StartAsync(pod, browser, limit.Token, cancellationToken);
             ThrowIfStopping();
             _ = WatchForExitAsync(pod);
             _logger.LogInformation(
-                "Chromium pod {PodId} for node pool {NodePool} is ready (pid {Pid}, DevTools {DevTools})",
-                id, nodePool, pod.Browser?.Pid, lease.DevToolsSocket ?? lease.CdpHttpUrl);
+                "Chromium pod {PodId} for node pool {NodePool} is ready ({Build}, pid {Pid}, DevTools {DevTools})",
+                id, nodePool, browser.Build, pod.Browser?.Pid, lease.DevToolsSocket ?? lease.CdpHttpUrl);
             return lease;
         }
         catch (Exception ex)
@@ -201,12 +203,12 @@ public sealed partial class LocalChromiumPodProvider : IPodProvider, IHostedServ
         }
     }
 
-    private async Task<PodLease> StartAsync(LocalChromiumPod pod, string executable, CancellationToken limit, CancellationToken caller)
+    private async Task<PodLease> StartAsync(LocalChromiumPod pod, BrowserLaunch browser, CancellationToken limit, CancellationToken caller)
     {
         var launcher = _launcher!;
         try
         {
-            await launcher.LaunchAsync(pod, executable, limit);
+            await launcher.LaunchAsync(pod, browser, limit);
             new LocalChromiumPodMarker(
                     pod.Id, pod.NodePool, pod.Browser!.Pid, DateTimeOffset.UtcNow, Environment.ProcessId, _ownerStartTicks,
                     _options.Sandbox, pod.Roots)
