@@ -23,6 +23,8 @@ public sealed class ServiceRegistrationTests
             ["UFBrowsers:LocalChromium:Build"] = "Chromium",
             ["UFBrowsers:LocalChromium:NodePools:fast:Build"] = "HeadlessShell",
             ["UFBrowsers:LocalChromium:NodePools:fast:ExtraArguments:0"] = "--lang=de-DE",
+            ["UFBrowsers:LocalChromium:WarmUp:Enabled"] = "false",
+            ["UFBrowsers:LocalChromium:WarmUp:SettleTimeout"] = "00:00:02",
         }).Build();
         var reporter = new RecordingLossReporter();
         var services = new ServiceCollection().AddLogging().AddSingleton<IPodLossReporter>(reporter);
@@ -39,6 +41,8 @@ public sealed class ServiceRegistrationTests
         Assert.Equal(BrowserBuild.HeadlessShell, options.NodePools["fast"].Build);
         Assert.Equal(["--lang=de-DE"], options.NodePools["fast"].ExtraArguments);
         Assert.Null(options.NodePools["fast"].ExecutablePath);
+        Assert.False(options.WarmUp.Enabled);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.WarmUp.SettleTimeout);
 
         var port = provider.GetRequiredService<IPodProvider>();
         Assert.IsType<LocalChromiumPodProvider>(port);
@@ -66,6 +70,7 @@ public sealed class ServiceRegistrationTests
         Assert.Equal(BrowserBuild.HeadlessShell, options.Build);
         Assert.Empty(options.NodePools);
         Assert.Equal(Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } fromEnvironment ? fromEnvironment : null, options.ExecutablePath);
-
+        Assert.True(options.WarmUp.Enabled);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.WarmUp.SettleTimeout);
     }
 }

@@ -49,4 +49,6 @@ public sealed class LocalChromiumOptions
     public PodNetworkOptions Network { get; set; } = new();
 
     public PodResourceLimits Limits { get; set; } = new();
+
+    public BrowserWarmUpOptions WarmUp { get; set; } = new();
 }

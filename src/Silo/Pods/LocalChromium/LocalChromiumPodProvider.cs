@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using UFBrowsers.Grains.Pods;
 using UFBrowsers.Pods;
+using UFBrowsers.Silo.Browsers;
 
 namespace UFBrowsers.Silo.Pods.LocalChromium;
 
@@ -29,6 +32,7 @@ public sealed partial class LocalChromiumPodProvider : IPodProvider, IHostedServ
     private readonly ProcessSpawner _spawner = new();
     private readonly long? _ownerStartTicks = ProcFs.StartTicks(Environment.ProcessId);
     private readonly Lock _startGate = new();
+    private readonly BrowserWarmUp _warmUp;
     private Task? _started;
     private PodLimits _limits = new(null, 0);
     private IPodLauncher? _launcher;
@@ -44,6 +48,7 @@ public sealed partial class LocalChromiumPodProvider : IPodProvider, IHostedServ
         _options = options.Value;
         _lossReporter = lossReporter;
         _logger = logger;
+        _warmUp = new BrowserWarmUp(_options.WarmUp, logger);
         _root = Path.GetFullPath(_options.PodsDirectory);
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
@@ -73,6 +78,11 @@ public sealed partial class LocalChromiumPodProvider : IPodProvider, IHostedServ
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
             limit.CancelAfter(_options.StartTimeout);
             var lease = await StartAsync(pod, browser, limit.Token, cancellationToken);
+            if (assignment is null && _options.WarmUp.Enabled)
+            {
+                await WarmUpAsync(pod, lease, limit.Token, cancellationToken);
+            }
+
             ThrowIfStopping();
             _ = WatchForExitAsync(pod);
             _logger.LogInformation(
@@ -224,6 +234,30 @@ public sealed partial class LocalChromiumPodProvider : IPodProvider, IHostedServ
             ThrowIfStopping();
             throw new TimeoutException(
                 $"Chromium for pod {pod.Id} did not answer on DevTools within {_options.StartTimeout.TotalSeconds:0.#} s.{StderrSuffix(pod)}");
+        }
+    }
+
+    /// <summary>
+    /// Readies a warm pod's browser (<see cref="BrowserWarmUp"/>). Only a browser that died fails the start: the warm-up is
+    /// worth time to the customer, so a browser it could not finish is handed out as it is.
+    /// </summary>
+    private async Task WarmUpAsync(LocalChromiumPod pod, PodLease lease, CancellationToken limit, CancellationToken caller)
+    {
+        try
+        {
+            await _warmUp.RunAsync(pod.Id, lease, limit);
+        }
+        catch (Exception ex) when (ex is CdpException or WebSocketException or HttpRequestException or IOException or JsonException
+                                   or KeyNotFoundException or InvalidOperationException
+                                   || (ex is OperationCanceledException && !caller.IsCancellationRequested && !_stopping.IsCancellationRequested))
+        {
+            if (pod.Processes.FirstOrDefault(p => p.HasExited) is { } exited)
+            {
+                throw new InvalidOperationException(
+                    $"The {exited.Role} process of pod {pod.Id} exited with code {exited.ExitCode} during its warm-up.{StderrSuffix(pod)}", ex);
+            }
+
+            _logger.LogWarning(ex, "The warm-up of Chromium pod {PodId} did not finish; it is handed out as it is", pod.Id);
         }
     }
 
