@@ -17,13 +17,22 @@ internal sealed class UnsandboxedPodLauncher(LocalChromiumOptions options, Proce
         pod.Directory.CreateUnsandboxed();
         limits.Prepare(pod);
 
-        var start = new ProcessStartInfo(browser.Executable)
+        // In a session of its own, as a sandboxed pod is (bubblewrap's --new-session): the kernel then shares CPU per pod
+        // (one scheduler autogroup each) rather than counting every browser into the silo's own share. setsid execs the
+        // browser in place, so the process started is the browser.
+        var setsid = SandboxCommands.Find("setsid");
+        var start = new ProcessStartInfo(setsid ?? browser.Executable)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = pod.Directory.Path,
         };
+        if (setsid is not null)
+        {
+            start.ArgumentList.Add(browser.Executable);
+        }
+
         foreach (var argument in ChromiumCommandLine.Unsandboxed(options, browser, pod.Directory))
         {
             start.ArgumentList.Add(argument);
