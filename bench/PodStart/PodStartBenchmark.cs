@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using UFBrowsers.BenchSupport;
 using UFBrowsers.Grains.Pods;
 using UFBrowsers.Pods;
 using UFBrowsers.Silo.Pods.LocalChromium;
