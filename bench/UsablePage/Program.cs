@@ -16,6 +16,19 @@ if (args.Contains("--help"))
 var options = UsablePageOptions.Parse(args);
 Console.WriteLine($"cores: {Environment.ProcessorCount}; load: {MachineLoad.Line()}; variants: {string.Join(", ", options.Variants.Select(v => v.Name))}");
 
+// Ctrl+C (or SIGTERM) stops the run and still removes every browser, host and the database it made.
+using var stopping = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stopping.Cancel();
+};
+using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
+{
+    signal.Cancel = true;
+    stopping.Cancel();
+});
+
 var root = Path.Combine(Path.GetTempPath(), "ufb-bench-usable-" + Environment.ProcessId);
 var postgres = new PostgresServer();
 await postgres.InitializeAsync();
@@ -32,7 +45,7 @@ try
 
     using var playwright = await Playwright.CreateAsync();
     using var log = new SessionLog(options.Csv);
-    var runner = new ShapeRunner(sources, new CustomerClient(playwright), options, log);
+    var runner = new ShapeRunner(sources, new CustomerClient(playwright), options, log, stopping.Token);
     await runner.WarmUpAsync(sessions: 3);
 
     var results = new List<ShapeResult>();
@@ -57,6 +70,10 @@ try
     }
 
     Console.WriteLine($"load after: {MachineLoad.Line()}");
+}
+catch (Exception) when (stopping.IsCancellationRequested)
+{
+    Console.WriteLine("Stopped; removing the browsers, hosts and database.");
 }
 finally
 {

@@ -7,7 +7,7 @@ namespace UFBrowsers.Bench.UsablePage;
 /// one session a second (variants taking turns), back to back (blocks of sessions per variant, turns rotating), and a steady
 /// arrival of short sessions (a whole period per variant, one variant after the other).
 /// </summary>
-internal sealed class ShapeRunner(IReadOnlyList<IPageSource> sources, CustomerClient client, UsablePageOptions options, SessionLog log)
+internal sealed class ShapeRunner(IReadOnlyList<IPageSource> sources, CustomerClient client, UsablePageOptions options, SessionLog log, CancellationToken stopping)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
@@ -18,10 +18,10 @@ internal sealed class ShapeRunner(IReadOnlyList<IPageSource> sources, CustomerCl
     {
         foreach (var source in sources)
         {
-            await source.WaitUntilWarmAsync(CancellationToken.None);
+            await source.WaitUntilWarmAsync(stopping);
             for (var i = 0; i < sessions; i++)
             {
-                await client.RunAsync(source, TimeSpan.Zero, CancellationToken.None);
+                await client.RunAsync(source, TimeSpan.Zero, stopping);
             }
         }
     }
@@ -38,7 +38,7 @@ internal sealed class ShapeRunner(IReadOnlyList<IPageSource> sources, CustomerCl
                 var wait = Interval - TimeProvider.System.GetElapsedTime(next);
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait);
+                    await Task.Delay(wait, stopping);
                 }
 
                 next = TimeProvider.System.GetTimestamp();
@@ -58,8 +58,8 @@ internal sealed class ShapeRunner(IReadOnlyList<IPageSource> sources, CustomerCl
         {
             foreach (var source in Rotated(round))
             {
-                await source.WaitUntilWarmAsync(CancellationToken.None);
-                await Task.Delay(Interval);
+                await source.WaitUntilWarmAsync(stopping);
+                await Task.Delay(Interval, stopping);
                 var count = Math.Min(options.Block, options.Samples - round * options.Block);
                 for (var i = 0; i < count; i++)
                 {
@@ -78,7 +78,7 @@ internal sealed class ShapeRunner(IReadOnlyList<IPageSource> sources, CustomerCl
             $"for {options.SteadyDuration.TotalSeconds:0} s per variant, one variant after the other");
         foreach (var source in sources)
         {
-            await source.WaitUntilWarmAsync(CancellationToken.None);
+            await source.WaitUntilWarmAsync(stopping);
             var sessions = (int)Math.Round(options.SteadyRate * options.SteadyDuration.TotalSeconds);
             var started = TimeProvider.System.GetTimestamp();
             var running = new List<Task>(sessions);
@@ -87,7 +87,7 @@ internal sealed class ShapeRunner(IReadOnlyList<IPageSource> sources, CustomerCl
                 var due = TimeSpan.FromSeconds(i / options.SteadyRate) - TimeProvider.System.GetElapsedTime(started);
                 if (due > TimeSpan.Zero)
                 {
-                    await Task.Delay(due);
+                    await Task.Delay(due, stopping);
                 }
 
                 running.Add(Task.Run(() => SampleAsync(result, source, options.SteadyHold)));
@@ -105,11 +105,11 @@ internal sealed class ShapeRunner(IReadOnlyList<IPageSource> sources, CustomerCl
         var startedAt = TimeProvider.System.GetTimestamp();
         try
         {
-            var steps = await client.RunAsync(source, length, CancellationToken.None);
+            var steps = await client.RunAsync(source, length, stopping);
             result.Variants[source.Spec].Add(steps, load);
             log.Write(result.Shape, source.Spec, startedAt, steps, load, null);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
             result.Variants[source.Spec].Fail(ex);
             log.Write(result.Shape, source.Spec, startedAt, null, load, ex);
@@ -140,7 +140,7 @@ internal sealed class ShapeRunner(IReadOnlyList<IPageSource> sources, CustomerCl
         return result;
     }
 
-    private Task WaitUntilWarmAsync() => Task.WhenAll(sources.Select(s => s.WaitUntilWarmAsync(CancellationToken.None)));
+    private Task WaitUntilWarmAsync() => Task.WhenAll(sources.Select(s => s.WaitUntilWarmAsync(stopping)));
 
     private IEnumerable<IPageSource> Rotated(int round) => sources.Skip(round % sources.Count).Concat(sources.Take(round % sources.Count));
 }
