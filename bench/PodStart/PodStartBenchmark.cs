@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using UFBrowsers.BenchSupport;
 using UFBrowsers.Grains.Pods;
 using UFBrowsers.Pods;
 using UFBrowsers.Silo.Pods.LocalChromium;
@@ -95,8 +96,11 @@ internal static class PodStartBenchmark
 
     private static async Task<LocalChromiumPodProvider> Provider(string directory, bool sandbox)
     {
+        // The warm-up off: this measures launch to DevTools answering, not the wait for a quiet browser that follows it.
+        var options = new LocalChromiumOptions { PodsDirectory = directory, Sandbox = sandbox };
+        options.WarmUp.Enabled = false;
         var provider = new LocalChromiumPodProvider(
-            Options.Create(new LocalChromiumOptions { PodsDirectory = directory, Sandbox = sandbox }),
+            Options.Create(options),
             new NoLossReporter(),
             NullLogger<LocalChromiumPodProvider>.Instance);
         await provider.StartAsync(CancellationToken.None);

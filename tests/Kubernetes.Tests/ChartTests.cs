@@ -220,6 +220,8 @@ public sealed class ChartTests
             Assert.Equal("browsers", pods.Pool("default").NodeSelector["pool"]);
             Assert.Equal(("dedicated", "NoSchedule"), (pods.Pool("default").Tolerations[0].Key, pods.Pool("default").Tolerations[0].Effect));
             Assert.Equal(0, pools.NodePools["burst"].WarmTarget);
+            Assert.Equal("registry.example.com/team/ufbrowsers/browser-chromium:1.2.3-full", pods.Pool("desktop").Image);
+            Assert.Null(pods.Pool("default").Image);
             Assert.Equal("price_1QprofessionalMonthly", configuration["UFBrowsers:Billing:Plans:professional:StripePriceId"]);
         }
     }

@@ -53,6 +53,20 @@ public sealed class LocalChromiumPodProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_unsandboxed_browser_runs_in_a_session_and_scheduling_group_of_its_own_as_a_sandboxed_one_does()
+    {
+        var provider = await _sandbox.StartedProvider(o => o.Sandbox = false);
+
+        var pod = await provider.CreateAsync("default", CancellationToken.None);
+
+        var chromium = _sandbox.ChromiumPid(pod);
+        Assert.Equal(chromium, Session(chromium));
+        Assert.NotEqual(Session(Environment.ProcessId), Session(chromium));
+        Assert.NotEqual(Procs.ReadFile($"/proc/{Environment.ProcessId}/autogroup"), Procs.ReadFile($"/proc/{chromium}/autogroup"));
+        Assert.True(await PodDevTools.AcceptsConnectionsAsync(pod));
+    }
+
+    [Fact]
     public async Task Delete_kills_every_process_of_the_pod_and_removes_its_directory_and_a_second_delete_is_fine()
     {
         var provider = await _sandbox.StartedProvider();
@@ -218,5 +232,12 @@ public sealed class LocalChromiumPodProviderTests : IAsyncLifetime
 
         await Task.WhenAll(leases.Select(l => provider.DeleteAsync(l, CancellationToken.None)));
         Assert.Empty(Directory.GetDirectories(_sandbox.PodsDirectory));
+    }
+
+    /// <summary>The session id of a process (field 6 of <c>/proc/&lt;pid&gt;/stat</c>).</summary>
+    private static int Session(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[3], System.Globalization.CultureInfo.InvariantCulture);
     }
 }

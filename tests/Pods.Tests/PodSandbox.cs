@@ -78,6 +78,16 @@ public sealed class PodSandbox : IAsyncDisposable
         }
     }
 
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting until {what}");
+            await Task.Delay(50);
+        }
+    }
+
     private JsonDocument Marker(PodLease lease) => JsonDocument.Parse(File.ReadAllText(Path.Combine(PodDirectory(lease), "pod.json")));
 
     public async ValueTask DisposeAsync()

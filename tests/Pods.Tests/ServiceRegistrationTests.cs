@@ -20,6 +20,11 @@ public sealed class ServiceRegistrationTests
             ["UFBrowsers:LocalChromium:PodsDirectory"] = "/tmp/ufbrowsers-registration-test",
             ["UFBrowsers:LocalChromium:StartTimeout"] = "00:00:07",
             ["UFBrowsers:LocalChromium:ExtraArguments:0"] = "--lang=en-US",
+            ["UFBrowsers:LocalChromium:Build"] = "Chromium",
+            ["UFBrowsers:LocalChromium:NodePools:fast:Build"] = "HeadlessShell",
+            ["UFBrowsers:LocalChromium:NodePools:fast:ExtraArguments:0"] = "--lang=de-DE",
+            ["UFBrowsers:LocalChromium:WarmUp:Enabled"] = "false",
+            ["UFBrowsers:LocalChromium:WarmUp:SettleTimeout"] = "00:00:02",
         }).Build();
         var reporter = new RecordingLossReporter();
         var services = new ServiceCollection().AddLogging().AddSingleton<IPodLossReporter>(reporter);
@@ -32,6 +37,12 @@ public sealed class ServiceRegistrationTests
         Assert.Equal("/tmp/ufbrowsers-registration-test", options.PodsDirectory);
         Assert.Equal(TimeSpan.FromSeconds(7), options.StartTimeout);
         Assert.Equal(["--lang=en-US"], options.ExtraArguments);
+        Assert.Equal(BrowserBuild.Chromium, options.Build);
+        Assert.Equal(BrowserBuild.HeadlessShell, options.NodePools["fast"].Build);
+        Assert.Equal(["--lang=de-DE"], options.NodePools["fast"].ExtraArguments);
+        Assert.Null(options.NodePools["fast"].ExecutablePath);
+        Assert.False(options.WarmUp.Enabled);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.WarmUp.SettleTimeout);
 
         var port = provider.GetRequiredService<IPodProvider>();
         Assert.IsType<LocalChromiumPodProvider>(port);
@@ -56,9 +67,10 @@ public sealed class ServiceRegistrationTests
         Assert.Equal(Path.Combine(Path.GetTempPath(), "ufbrowsers-pods"), options.PodsDirectory);
         Assert.Equal(TimeSpan.FromSeconds(20), options.StartTimeout);
         Assert.Empty(options.ExtraArguments);
-        var expected = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } fromEnvironment
-            ? fromEnvironment
-            : new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
-        Assert.Equal(expected, options.ExecutablePath);
+        Assert.Equal(BrowserBuild.HeadlessShell, options.Build);
+        Assert.Empty(options.NodePools);
+        Assert.Equal(Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } fromEnvironment ? fromEnvironment : null, options.ExecutablePath);
+        Assert.True(options.WarmUp.Enabled);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.WarmUp.SettleTimeout);
     }
 }

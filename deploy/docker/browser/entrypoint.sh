@@ -21,6 +21,9 @@ flags=(
   --no-first-run
   --no-default-browser-check
   --disable-background-networking
+  # The headless shell keeps a spare renderer (and isolates sites as desktop Chrome does) only with this; full Chromium
+  # has it on already.
+  --site-per-process
   --user-data-dir="$PROFILE_DIR"
   --remote-debugging-address=127.0.0.1
   --remote-debugging-port="$CDP_INTERNAL_PORT"

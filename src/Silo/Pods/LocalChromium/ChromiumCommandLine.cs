@@ -29,28 +29,37 @@ internal static class ChromiumCommandLine
     ];
 
     /// <summary>Inside the sandbox: Chromium's own sandbox on, DevTools on the namespace's loopback at a fixed port.</summary>
-    public static List<string> Sandboxed(LocalChromiumOptions options) =>
+    public static List<string> Sandboxed(LocalChromiumOptions options, BrowserLaunch browser) =>
     [
         .. Common,
+        .. ForBuild(browser.Build),
         .. Limits(options.Limits),
         $"--remote-debugging-port={PodNetworkPolicy.DevToolsPort}",
         "--user-data-dir=" + PodDirectory.SandboxProfile,
-        .. options.ExtraArguments,
+        .. browser.ExtraArguments,
         "about:blank",
     ];
 
     /// <summary>Without the sandbox (opted out): as the silo's user, so Chromium's own sandbox cannot run either.</summary>
-    public static List<string> Unsandboxed(LocalChromiumOptions options, PodDirectory directory) =>
+    public static List<string> Unsandboxed(LocalChromiumOptions options, BrowserLaunch browser, PodDirectory directory) =>
     [
         .. Common,
+        .. ForBuild(browser.Build),
         "--no-sandbox",
         .. Limits(options.Limits),
         "--remote-debugging-address=127.0.0.1",
         "--remote-debugging-port=0",
         "--user-data-dir=" + directory.Profile,
-        .. options.ExtraArguments,
+        .. browser.ExtraArguments,
         "about:blank",
     ];
+
+    /// <remarks>
+    /// Without <c>--site-per-process</c> the headless shell keeps no spare renderer, so every new page waits for a renderer
+    /// process to start (seen in its process list). With it, each site gets a process of its own, as in desktop Chrome, and a
+    /// started spare renderer waits for the next page: about 10 ms off a new page, 6 MiB more per pod (PSS).
+    /// </remarks>
+    private static IEnumerable<string> ForBuild(BrowserBuild build) => build == BrowserBuild.HeadlessShell ? ["--site-per-process"] : [];
 
     private static IEnumerable<string> Limits(PodResourceLimits limits)
     {

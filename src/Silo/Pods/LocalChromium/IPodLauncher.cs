@@ -6,7 +6,7 @@ namespace UFBrowsers.Silo.Pods.LocalChromium;
 internal interface IPodLauncher
 {
     /// <summary>Creates the pod's directory and starts its processes, attaching each to the pod as soon as it runs.</summary>
-    Task LaunchAsync(LocalChromiumPod pod, string executable, CancellationToken cancellationToken);
+    Task LaunchAsync(LocalChromiumPod pod, BrowserLaunch browser, CancellationToken cancellationToken);
 
     /// <summary>The pod's lease once its DevTools answers; null while it does not yet.</summary>
     Task<PodLease?> TryLeaseAsync(LocalChromiumPod pod, CancellationToken cancellationToken);

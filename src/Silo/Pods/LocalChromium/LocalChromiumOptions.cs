@@ -5,10 +5,17 @@ public sealed class LocalChromiumOptions
 {
     public const string Section = "UFBrowsers:LocalChromium";
 
-    private static readonly string[] WellKnownExecutables = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+    /// <summary>The browser build of every node pool that does not name its own in <see cref="NodePools"/>.</summary>
+    public BrowserBuild Build { get; set; } = BrowserBuild.HeadlessShell;
 
-    /// <summary>The Chromium binary; defaults to <c>CHROMIUM_PATH</c>, else the first of the usual install locations that exists.</summary>
-    public string? ExecutablePath { get; set; } = DefaultExecutablePath();
+    /// <summary>
+    /// The browser binary of pools that name no build of their own; defaults to <c>CHROMIUM_PATH</c>. Unset, the usual install
+    /// location of <see cref="Build"/> (Debian's <c>/usr/lib/chromium/chromium-headless-shell</c> or <c>/usr/lib/chromium/chromium</c>).
+    /// </summary>
+    public string? ExecutablePath { get; set; } = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : null;
+
+    /// <summary>Per node pool: its browser build, binary and extra switches.</summary>
+    public Dictionary<string, LocalNodePoolOptions> NodePools { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Where each pod gets its own directory (profile, downloads, DevTools socket, marker). The provider owns this directory:
@@ -43,14 +50,5 @@ public sealed class LocalChromiumOptions
 
     public PodResourceLimits Limits { get; set; } = new();
 
-    private static string? DefaultExecutablePath()
-    {
-        var fromEnvironment = Environment.GetEnvironmentVariable("CHROMIUM_PATH");
-        if (!string.IsNullOrWhiteSpace(fromEnvironment))
-        {
-            return fromEnvironment;
-        }
-
-        return WellKnownExecutables.FirstOrDefault(File.Exists);
-    }
+    public BrowserWarmUpOptions WarmUp { get; set; } = new();
 }

@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using UFBrowsers.Grains.Pods;
 using UFBrowsers.Pods;
+using UFBrowsers.Silo.Browsers;
 
 namespace UFBrowsers.Silo.Pods.LocalChromium;
 
@@ -29,6 +32,7 @@ public sealed partial class LocalChromiumPodProvider : IPodProvider, IHostedServ
     private readonly ProcessSpawner _spawner = new();
     private readonly long? _ownerStartTicks = ProcFs.StartTicks(Environment.ProcessId);
     private readonly Lock _startGate = new();
+    private readonly BrowserWarmUp _warmUp;
     private Task? _started;
     private PodLimits _limits = new(null, 0);
     private IPodLauncher? _launcher;
@@ -44,6 +48,7 @@ public sealed partial class LocalChromiumPodProvider : IPodProvider, IHostedServ
         _options = options.Value;
         _lossReporter = lossReporter;
         _logger = logger;
+        _warmUp = new BrowserWarmUp(_options.WarmUp, logger);
         _root = Path.GetFullPath(_options.PodsDirectory);
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
@@ -56,11 +61,13 @@ public sealed partial class LocalChromiumPodProvider : IPodProvider, IHostedServ
         ThrowIfStopping();
         await EnsureStartedAsync(cancellationToken);
 
-        var executable = _options.ExecutablePath;
-        if (string.IsNullOrWhiteSpace(executable) || !File.Exists(executable))
+        var browser = BrowserLaunch.For(_options, nodePool);
+        if (string.IsNullOrWhiteSpace(browser.Executable) || !File.Exists(browser.Executable))
         {
             throw new InvalidOperationException(
-                $"Chromium executable not found at '{executable}'. Set {LocalChromiumOptions.Section}:ExecutablePath or CHROMIUM_PATH.");
+                $"The {browser.Build} executable of node pool '{nodePool}' was not found at '{browser.Executable}'. Install it " +
+                $"(bash scripts/install-deps.sh), or set {LocalChromiumOptions.Section}:ExecutablePath (CHROMIUM_PATH) or " +
+                $"{LocalChromiumOptions.Section}:NodePools:{nodePool}:ExecutablePath.");
         }
 
         var id = LocalChromiumPodIds.New();
@@ -70,12 +77,17 @@ public sealed partial class LocalChromiumPodProvider : IPodProvider, IHostedServ
         {
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
             limit.CancelAfter(_options.StartTimeout);
-            var lease = await StartAsync(pod, executable, limit.Token, cancellationToken);
+            var lease = await StartAsync(pod, browser, limit.Token, cancellationToken);
+            if (assignment is null && _options.WarmUp.Enabled)
+            {
+                await WarmUpAsync(pod, lease, limit.Token, cancellationToken);
+            }
+
             ThrowIfStopping();
             _ = WatchForExitAsync(pod);
             _logger.LogInformation(
-                "Chromium pod {PodId} for node pool {NodePool} is ready (pid {Pid}, DevTools {DevTools})",
-                id, nodePool, pod.Browser?.Pid, lease.DevToolsSocket ?? lease.CdpHttpUrl);
+                "Chromium pod {PodId} for node pool {NodePool} is ready ({Build}, pid {Pid}, DevTools {DevTools})",
+                id, nodePool, browser.Build, pod.Browser?.Pid, lease.DevToolsSocket ?? lease.CdpHttpUrl);
             return lease;
         }
         catch (Exception ex)
@@ -201,12 +213,12 @@ public sealed partial class LocalChromiumPodProvider : IPodProvider, IHostedServ
         }
     }
 
-    private async Task<PodLease> StartAsync(LocalChromiumPod pod, string executable, CancellationToken limit, CancellationToken caller)
+    private async Task<PodLease> StartAsync(LocalChromiumPod pod, BrowserLaunch browser, CancellationToken limit, CancellationToken caller)
     {
         var launcher = _launcher!;
         try
         {
-            await launcher.LaunchAsync(pod, executable, limit);
+            await launcher.LaunchAsync(pod, browser, limit);
             new LocalChromiumPodMarker(
                     pod.Id, pod.NodePool, pod.Browser!.Pid, DateTimeOffset.UtcNow, Environment.ProcessId, _ownerStartTicks,
                     _options.Sandbox, pod.Roots)
@@ -222,6 +234,30 @@ public sealed partial class LocalChromiumPodProvider : IPodProvider, IHostedServ
             ThrowIfStopping();
             throw new TimeoutException(
                 $"Chromium for pod {pod.Id} did not answer on DevTools within {_options.StartTimeout.TotalSeconds:0.#} s.{StderrSuffix(pod)}");
+        }
+    }
+
+    /// <summary>
+    /// Readies a warm pod's browser (<see cref="BrowserWarmUp"/>). Only a browser that died fails the start: the warm-up is
+    /// worth time to the customer, so a browser it could not finish is handed out as it is.
+    /// </summary>
+    private async Task WarmUpAsync(LocalChromiumPod pod, PodLease lease, CancellationToken limit, CancellationToken caller)
+    {
+        try
+        {
+            await _warmUp.RunAsync(pod.Id, lease, limit);
+        }
+        catch (Exception ex) when (ex is CdpException or WebSocketException or HttpRequestException or IOException or JsonException
+                                   or KeyNotFoundException or InvalidOperationException
+                                   || (ex is OperationCanceledException && !caller.IsCancellationRequested && !_stopping.IsCancellationRequested))
+        {
+            if (pod.Processes.FirstOrDefault(p => p.HasExited) is { } exited)
+            {
+                throw new InvalidOperationException(
+                    $"The {exited.Role} process of pod {pod.Id} exited with code {exited.ExitCode} during its warm-up.{StderrSuffix(pod)}", ex);
+            }
+
+            _logger.LogWarning(ex, "The warm-up of Chromium pod {PodId} did not finish; it is handed out as it is", pod.Id);
         }
     }
 

@@ -38,14 +38,15 @@ internal sealed class SandboxCommands(LocalChromiumOptions options)
     // System paths under which Debian's merged /usr keeps everything (/bin, /lib, /sbin are symlinks into /usr).
     private static readonly string[] SystemPrefixes = ["/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/"];
 
-    public ProcessStartInfo Launcher(PodDirectory pod, string executable)
+    public ProcessStartInfo Launcher(PodDirectory pod, BrowserLaunch browser)
     {
+        var executable = browser.Executable;
         var start = Start("unshare", "--net", "--", "/bin/sh", "-c", LauncherScript, "ufb-pod-launcher");
         start.RedirectStandardInput = true;
         Add(start, "setpriv", "--reuid", Id(options.SandboxUid), "--regid", Id(options.SandboxGid), "--clear-groups", "--");
         Add(start, Bubblewrap(pod, executable));
         Add(start, executable);
-        Add(start, ChromiumCommandLine.Sandboxed(options));
+        Add(start, ChromiumCommandLine.Sandboxed(options, browser));
         return start;
     }
 
@@ -83,6 +84,8 @@ internal sealed class SandboxCommands(LocalChromiumOptions options)
             "--ro-bind", "/usr", "/usr",
             "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin",
             "--ro-bind-try", "/etc/fonts", "/etc/fonts",
+            // The system's font cache: without it every pod's browser scans every font and writes a cache of its own.
+            "--ro-bind-try", "/var/cache/fontconfig", "/var/cache/fontconfig",
             "--ro-bind-try", "/etc/ssl", "/etc/ssl",
             "--ro-bind-try", "/etc/ca-certificates", "/etc/ca-certificates",
             "--ro-bind-try", "/etc/chromium.d", "/etc/chromium.d",

@@ -14,27 +14,27 @@ internal sealed class SandboxedPodLauncher(LocalChromiumOptions options, Process
 
     private readonly SandboxCommands _commands = new(options);
 
-    public async Task LaunchAsync(LocalChromiumPod pod, string executable, CancellationToken cancellationToken)
+    public async Task LaunchAsync(LocalChromiumPod pod, BrowserLaunch browser, CancellationToken cancellationToken)
     {
         pod.Directory.CreateForSandbox(options.SandboxUid, options.SandboxGid, PodNetworkPolicy.ResolvConf);
         limits.Prepare(pod);
 
-        var browser = await StartAsync(pod, PodProcessRoles.Browser, _commands.Launcher(pod.Directory, executable));
-        var network = await StartAsync(pod, PodProcessRoles.Network, _commands.UserModeNetwork(browser.Pid), readStdout: true);
+        var launcher = await StartAsync(pod, PodProcessRoles.Browser, _commands.Launcher(pod.Directory, browser));
+        var network = await StartAsync(pod, PodProcessRoles.Network, _commands.UserModeNetwork(launcher.Pid), readStdout: true);
         await WaitUntilConfiguredAsync(network, cancellationToken);
 
         var policy = PodNetworkPolicy.IpBatch(options.Network.EffectiveBlockedCidrs, PodNetworkPolicy.HostAddresses(), options.SandboxUid);
         try
         {
-            await using var input = browser.Process.StandardInput;
+            await using var input = launcher.Process.StandardInput;
             await input.WriteAsync(new StringBuilder("go\n").Append(policy), cancellationToken);
         }
         catch (IOException ex)
         {
-            throw new InvalidOperationException($"The sandbox of pod {pod.Id} exited before it could be configured.{Suffix(browser)}", ex);
+            throw new InvalidOperationException($"The sandbox of pod {pod.Id} exited before it could be configured.{Suffix(launcher)}", ex);
         }
 
-        await StartAsync(pod, PodProcessRoles.Bridge, _commands.DevToolsBridge(pod.Directory, browser.Pid));
+        await StartAsync(pod, PodProcessRoles.Bridge, _commands.DevToolsBridge(pod.Directory, launcher.Pid));
     }
 
     /// <remarks>

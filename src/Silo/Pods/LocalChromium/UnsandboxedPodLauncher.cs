@@ -12,19 +12,28 @@ internal sealed class UnsandboxedPodLauncher(LocalChromiumOptions options, Proce
 {
     private static readonly string[] InheritedEnvironment = ["PATH", "LANG", "LANGUAGE", "LC_ALL", "TZ", "FONTCONFIG_PATH", "FONTCONFIG_FILE"];
 
-    public async Task LaunchAsync(LocalChromiumPod pod, string executable, CancellationToken cancellationToken)
+    public async Task LaunchAsync(LocalChromiumPod pod, BrowserLaunch browser, CancellationToken cancellationToken)
     {
         pod.Directory.CreateUnsandboxed();
         limits.Prepare(pod);
 
-        var start = new ProcessStartInfo(executable)
+        // In a session of its own, as a sandboxed pod is (bubblewrap's --new-session): the kernel then shares CPU per pod
+        // (one scheduler autogroup each) rather than counting every browser into the silo's own share. setsid execs the
+        // browser in place, so the process started is the browser.
+        var setsid = SandboxCommands.Find("setsid");
+        var start = new ProcessStartInfo(setsid ?? browser.Executable)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = pod.Directory.Path,
         };
-        foreach (var argument in ChromiumCommandLine.Unsandboxed(options, pod.Directory))
+        if (setsid is not null)
+        {
+            start.ArgumentList.Add(browser.Executable);
+        }
+
+        foreach (var argument in ChromiumCommandLine.Unsandboxed(options, browser, pod.Directory))
         {
             start.ArgumentList.Add(argument);
         }
@@ -42,15 +51,15 @@ internal sealed class UnsandboxedPodLauncher(LocalChromiumOptions options, Proce
         start.Environment["HOME"] = pod.Directory.Home;
         start.Environment["TMPDIR"] = pod.Directory.Tmp;
 
-        var browser = await PodProcess.StartAsync(spawner, PodProcessRoles.Browser, start);
-        if (!pod.TryAttach(browser))
+        var process = await PodProcess.StartAsync(spawner, PodProcessRoles.Browser, start);
+        if (!pod.TryAttach(process))
         {
-            browser.Process.Kill(entireProcessTree: true);
-            browser.Dispose();
+            process.Process.Kill(entireProcessTree: true);
+            process.Dispose();
             throw new InvalidOperationException("The local Chromium pod provider has stopped.");
         }
 
-        limits.Confine(pod, browser.Pid);
+        limits.Confine(pod, process.Pid);
     }
 
     /// <summary>Chromium picks a free port and writes it, with the browser target's path, into DevToolsActivePort.</summary>

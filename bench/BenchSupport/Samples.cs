@@ -1,15 +1,17 @@
-using UFBrowsers.BenchSupport;
-
-namespace UFBrowsers.Bench.PodStart;
+namespace UFBrowsers.BenchSupport;
 
 /// <summary>Durations in milliseconds of one variant, and the line that reports them.</summary>
-internal sealed class Samples(string name)
+public sealed class Samples(string name)
 {
     private readonly List<double> _values = [];
 
     public string Name { get; } = name;
 
+    public int Count => _values.Count;
+
     public void Add(TimeSpan duration) => _values.Add(duration.TotalMilliseconds);
+
+    public void Add(double milliseconds) => _values.Add(milliseconds);
 
     public double Median => Percentiles.Median(_values);
 
