@@ -1,3 +1,5 @@
+using UFBrowsers.Profiles;
+
 namespace UFBrowsers.Sessions;
 
 /// <summary>What a customer asked for. A replay with the same idempotency key must ask for the same thing.</summary>
@@ -7,4 +9,5 @@ public sealed record SessionRequest(
     [property: Id(1)] string? NodePool = null,
     [property: Id(2)] int? TimeoutSeconds = null,
     [property: Id(3)] int? FirstConnectSeconds = null,
-    [property: Id(4)] int? IdleTimeoutSeconds = null);
+    [property: Id(4)] int? IdleTimeoutSeconds = null,
+    [property: Id(5)] ProfileUse? Profile = null);
