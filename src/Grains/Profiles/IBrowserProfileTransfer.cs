@@ -12,8 +12,9 @@ public interface IBrowserProfileTransfer
     Task RestoreAsync(PodLease pod, ProfileState state, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Reads the browser's state: all cookies, and the localStorage of <paramref name="knownOrigins"/> (those of the state it
-    /// started from), of the origins its open pages and frames show, and of the origins its cookies belong to.
+    /// Reads the browser's state: all cookies, and the localStorage of the origins of <paramref name="previous"/> (the state
+    /// the session started from), of the origins its open pages and frames show, and of the origins its cookies belong to.
+    /// An origin of <paramref name="previous"/> that cannot be read keeps its previous items.
     /// </summary>
-    Task<ProfileState> CaptureAsync(PodLease pod, IReadOnlyCollection<string> knownOrigins, CancellationToken cancellationToken);
+    Task<ProfileState> CaptureAsync(PodLease pod, ProfileState previous, CancellationToken cancellationToken);
 }

@@ -55,7 +55,7 @@ public sealed class ProfileSessionHook(IGrainFactory grains, IBrowserProfileTran
         {
             // The origins of the state it started from are read again, whether or not the session visited them.
             var previous = ProfileState.Deserialize(await profile.ReadForSave(browser.SessionId).WaitAsync(cancellationToken));
-            var captured = await transfer.CaptureAsync(browser.Pod, previous.Origins.Select(o => o.Origin).ToList(), cancellationToken);
+            var captured = await transfer.CaptureAsync(browser.Pod, previous, cancellationToken);
             state = captured.Serialize();
         }
         catch (Exception ex)

@@ -6,6 +6,8 @@ using Npgsql;
 using UFBrowsers.Grains;
 using UFBrowsers.Grains.Audit;
 using UFBrowsers.Grains.Billing;
+using UFBrowsers.Grains.Files;
+using UFBrowsers.Grains.Profiles;
 
 namespace UFBrowsers.Silo.Persistence;
 
@@ -44,6 +46,8 @@ public static class PostgresSiloBuilderExtensions
         builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton<ILedgerStore, PostgresLedgerStore>();
         builder.Services.AddSingleton<IAuditLog, PostgresAuditLog>();
+        builder.Services.AddSingleton<IProfileStore, PostgresProfileStore>();
+        builder.Services.AddSingleton<ISessionFileStore, PostgresSessionFileStore>();
         builder.Services.TryAddEnumerable(
             ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, PostgresMigrationParticipant>());
 

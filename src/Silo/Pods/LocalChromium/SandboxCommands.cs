@@ -95,6 +95,7 @@ internal sealed class SandboxCommands(LocalChromiumOptions options)
             "--size", Bytes(limits.ShmMebibytes), "--tmpfs", "/dev/shm",
             "--bind", pod.Profile, PodDirectory.SandboxProfile,
             "--bind", pod.Downloads, PodDirectory.SandboxDownloads,
+            "--ro-bind", pod.Uploads, PodDirectory.SandboxUploads,
         ];
 
         if (!SystemPrefixes.Any(prefix => executable.StartsWith(prefix, StringComparison.Ordinal)))
