@@ -23,7 +23,7 @@ public static class ApiApplicationExtensions
 
         app.MapUFBrowsersHealth();
         app.MapGroup("/v1").MapSessionEndpoints().MapAccountEndpoints().MapPressureEndpoints().MapBillingEndpoints()
-            .MapStripeWebhookEndpoints().MapGatewayEndpoints();
+            .MapStripeWebhookEndpoints().MapGatewayEndpoints().MapProfileEndpoints().MapSessionFileEndpoints();
         var notifier = app.Services.GetRequiredService<SessionEndNotifier>();
         app.Lifetime.ApplicationStopping.Register(() => notifier.CloseAll(CloseCodes.ServerShuttingDown));
         app.MapAdminEndpoints();

@@ -56,6 +56,12 @@ public sealed class SessionFiles(
             : await store.OpenAsync(sessionId, name, clock.GetUtcNow(), cancellationToken);
     }
 
+    /// <summary>Whether the session can take an upload now (the customer's, running), checked before its body is read.</summary>
+    public async Task<UploadOutcome> CheckUploadAsync(string customerId, string sessionId) =>
+        await OwnSession(customerId, sessionId) is not { } session ? UploadOutcome.SessionNotFound
+        : session.Status != SessionStatus.Active ? UploadOutcome.SessionEnded
+        : UploadOutcome.Uploaded;
+
     /// <summary>Puts a file (a name checked by <see cref="FileNames.IsPlain"/>) into the session's running browser.</summary>
     public async Task<UploadResult> UploadAsync(string customerId, string sessionId, string name, Stream content, long length, CancellationToken cancellationToken)
     {

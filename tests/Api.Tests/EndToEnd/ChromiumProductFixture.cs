@@ -8,8 +8,12 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.TestHost;
 using UFBrowsers.Api.Tests.Infrastructure;
+using UFBrowsers.Grains.Profiles;
+using UFBrowsers.Silo.Persistence.Memory;
 using UFBrowsers.TestSupport;
+using UFBrowsers.TestSupport.Faults;
 
 namespace UFBrowsers.Api.Tests.EndToEnd;
 
@@ -29,6 +33,15 @@ public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAs
     /// <summary>What the test site's <c>/download</c> serves as an attachment (<c>report.txt</c>).</summary>
     public const string DownloadContent = "quarterly numbers, for the session's downloads directory only";
 
+    /// <summary>What the script of the test site's <c>/generate</c> page downloads by itself, as <c>generated.csv</c>.</summary>
+    public const string GeneratedContent = "id,name\n1,généré par la page\n";
+
+    // The test site's logins: the HttpOnly cookie's value (a random token) -> the user it signed in.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _logins = new();
+
+    /// <summary>Faults at the profile store's lease and save writes (the store itself is the product's memory store).</summary>
+    public FaultPlan ProfileFaults { get; } = new();
+
     public string SiteUrl { get; private set; } = "";
 
     public string PodsDirectory => _podsDirectory;
@@ -46,6 +59,8 @@ public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAs
         builder.UseSetting("UFBrowsers:LocalChromium:PodsDirectory", _podsDirectory);
         builder.UseSetting("UFBrowsers:Pods:NodePools:default:WarmTarget", "1");
         builder.UseSetting("UFBrowsers:Operator:Token", ApiFactory.OperatorToken);
+        builder.ConfigureTestServices(services =>
+            services.AddSingleton<IProfileStore>(new FaultInjectingProfileStore(new InMemoryProfileStore(), ProfileFaults, "e2e")));
     }
 
     public async Task<TestTenant> NewTenant(long credits)
@@ -83,6 +98,38 @@ public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAs
                 response.Headers.ContentDisposition = "attachment; filename=\"report.txt\"";
                 return Results.Text(DownloadContent, "application/octet-stream");
             });
+            // A login as sites do it: an HttpOnly session cookie the page's scripts cannot see, and the user in localStorage.
+            site.MapGet("/login", (HttpResponse response, string user) =>
+            {
+                var token = Guid.NewGuid().ToString("N");
+                _logins[token] = user;
+                response.Cookies.Append("sid", token, new CookieOptions { HttpOnly = true, Path = "/" });
+                response.Cookies.Append("theme", "dark", new CookieOptions { Path = "/", MaxAge = TimeSpan.FromDays(30) });
+                return Results.Content(
+                    $"<!doctype html><title>signed in</title><p id='state'>signed in</p><script>localStorage.setItem('user', {System.Text.Json.JsonSerializer.Serialize(user)})</script>",
+                    "text/html");
+            });
+            // Who the server sees (from the HttpOnly cookie) and who the page's localStorage says.
+            site.MapGet("/whoami", (HttpRequest request) =>
+            {
+                var server = request.Cookies.TryGetValue("sid", out var token) && _logins.TryGetValue(token, out var user) ? user : "nobody";
+                return Results.Content(
+                    $"<!doctype html><title>whoami</title><p id='server-user'>{server}</p><p id='local-user'></p>" +
+                    "<script>document.getElementById('local-user').textContent = localStorage.getItem('user') ?? 'nobody'</script>",
+                    "text/html");
+            });
+            // A page that starts a download by itself (a script saving a generated file), not a navigation to an attachment.
+            site.MapGet("/generate", () => Results.Content(
+                "<!doctype html><title>export</title><script>" +
+                $"const a = document.createElement('a'); a.href = URL.createObjectURL(new Blob([{System.Text.Json.JsonSerializer.Serialize(GeneratedContent)}], {{type: 'text/csv'}}));" +
+                "a.download = 'generated.csv'; document.body.appendChild(a); a.click();</script>",
+                "text/html"));
+            // A file input whose page reads the chosen file, as an upload form does before sending it.
+            site.MapGet("/upload", () => Results.Content(
+                "<!doctype html><title>upload</title><input type='file' id='file'><pre id='read'></pre><script>" +
+                "document.getElementById('file').addEventListener('change', async e => { const f = e.target.files[0]; " +
+                "document.getElementById('read').textContent = f.name + ':' + await f.text(); });</script>",
+                "text/html"));
         });
         SiteUrl = _site.PublicUrl;
         StartServer();
