@@ -13,6 +13,8 @@ PROFILE_DIR="${PROFILE_DIR:-/profile}"
 # The session's downloads (the control plane confines every download path to it: UFBrowsers:Kubernetes:Pods:DownloadsDirectory).
 DOWNLOADS_DIR="${DOWNLOADS_DIR:-/tmp/downloads}"
 mkdir -p "$DOWNLOADS_DIR"
+# Chromium's own default download directory ($HOME/Downloads) leads there too, for clients that never set one.
+[[ -e "${HOME:-/tmp}/Downloads" ]] || ln -s "$DOWNLOADS_DIR" "${HOME:-/tmp}/Downloads"
 # Files clients upload for the page (the control plane puts them here through the file endpoint).
 UPLOADS_DIR="${UPLOADS_DIR:-/tmp/uploads}"
 mkdir -p "$UPLOADS_DIR"

@@ -6,6 +6,7 @@ using Microsoft.Net.Http.Headers;
 using UFBrowsers.Api.Auditing;
 using UFBrowsers.Api.Authentication;
 using UFBrowsers.Api.Contracts;
+using UFBrowsers.Api.OpenApi;
 using UFBrowsers.Api.Problems;
 using UFBrowsers.Grains.Files;
 
@@ -31,7 +32,7 @@ internal static class SessionFileEndpoints
         sessions.MapPost("/{id}/uploads", Upload).WithName("UploadSessionFile")
             .WithSummary("Puts a file (multipart/form-data, or the raw body with ?name=) into the running session's browser; answers the path the browser sees")
             .WithMetadata(new RequestSizeLimitAttribute(maxUpload + MultipartAllowance))
-            .Accepts<IFormFile>("multipart/form-data").Accepts<byte[]>("application/octet-stream")
+            .AddOpenApiOperationTransformer(UploadBody.Describe)
             .Produces<UploadResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)

@@ -33,11 +33,14 @@ public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAs
     /// <summary>What the test site's <c>/download</c> serves as an attachment (<c>report.txt</c>).</summary>
     public const string DownloadContent = "quarterly numbers, for the session's downloads directory only";
 
-    /// <summary>What the script of the test site's <c>/generate</c> page downloads by itself, as <c>generated.csv</c>.</summary>
+    /// <summary>What the test site's <c>/generate</c> page makes in its script and offers as <c>generated.csv</c> (a click downloads it).</summary>
     public const string GeneratedContent = "id,name\n1,généré par la page\n";
 
     // The test site's logins: the HttpOnly cookie's value (a random token) -> the user it signed in.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _logins = new();
+
+    /// <summary>The largest upload this product takes (small, so the test of one too large is cheap).</summary>
+    public const int MaxUploadBytes = 256 * 1024;
 
     /// <summary>Faults at the profile store's lease and save writes (the store itself is the product's memory store).</summary>
     public FaultPlan ProfileFaults { get; } = new();
@@ -59,6 +62,7 @@ public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAs
         builder.UseSetting("UFBrowsers:LocalChromium:PodsDirectory", _podsDirectory);
         builder.UseSetting("UFBrowsers:Pods:NodePools:default:WarmTarget", "1");
         builder.UseSetting("UFBrowsers:Operator:Token", ApiFactory.OperatorToken);
+        builder.UseSetting("UFBrowsers:Sessions:Files:MaxUploadBytes", MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.ConfigureTestServices(services =>
             services.AddSingleton<IProfileStore>(new FaultInjectingProfileStore(new InMemoryProfileStore(), ProfileFaults, "e2e")));
     }
@@ -118,11 +122,12 @@ public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAs
                     "<script>document.getElementById('local-user').textContent = localStorage.getItem('user') ?? 'nobody'</script>",
                     "text/html");
             });
-            // A page that starts a download by itself (a script saving a generated file), not a navigation to an attachment.
+            // A page whose script makes a file and offers it as a link: a click (a user's gesture) downloads it.
             site.MapGet("/generate", () => Results.Content(
-                "<!doctype html><title>export</title><script>" +
-                $"const a = document.createElement('a'); a.href = URL.createObjectURL(new Blob([{System.Text.Json.JsonSerializer.Serialize(GeneratedContent)}], {{type: 'text/csv'}}));" +
-                "a.download = 'generated.csv'; document.body.appendChild(a); a.click();</script>",
+                "<!doctype html><title>export</title><body style='margin:0'>" +
+                "<a id='export' style='display:block;width:200px;height:100px'>export</a><script>" +
+                $"const a = document.getElementById('export'); a.href = URL.createObjectURL(new Blob([{System.Text.Json.JsonSerializer.Serialize(GeneratedContent)}], {{type: 'text/csv'}}));" +
+                "a.download = 'generated.csv';</script>",
                 "text/html"));
             // A file input whose page reads the chosen file, as an upload form does before sending it.
             site.MapGet("/upload", () => Results.Content(

@@ -76,6 +76,9 @@ internal sealed partial class PodDirectory(string path)
         {
             CreatePrivate(directory);
         }
+
+        // Chromium's own default download directory ($HOME/Downloads) is the lease's downloads directory too.
+        Directory.CreateSymbolicLink(System.IO.Path.Combine(Home, "Downloads"), Downloads);
     }
 
     /// <summary>Deletes a pod directory (only one directly under <paramref name="podsRoot"/>), retrying while a dying browser still writes.</summary>
