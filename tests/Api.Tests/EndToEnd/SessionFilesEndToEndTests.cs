@@ -23,7 +23,7 @@ public sealed class SessionFilesEndToEndTests(ChromiumProductFixture product)
             var targetId = (await cdp.Send("Target.createTarget", new { url = "about:blank" }))["targetId"]!.GetValue<string>();
             var page = (await cdp.Send("Target.attachToTarget", new { targetId, flatten = true }))["sessionId"]!.GetValue<string>();
             await cdp.Send("Page.navigate", new { url = product.SiteUrl + "/generate" }, page);
-            await Wait.Until(async () => await Evaluate(cdp, page, "document.readyState") == "complete", "the export page loaded");
+            await Wait.Until(async () => await Evaluate(cdp, page, "location.href === 'about:blank' ? '' : document.readyState") == "complete", "the export page loaded");
             // What Puppeteer's page.click sends: a user's click on the page's link.
             foreach (var type in new[] { "mousePressed", "mouseReleased" })
             {
@@ -74,7 +74,7 @@ public sealed class SessionFilesEndToEndTests(ChromiumProductFixture product)
         await using var cdp = await CdpSocket.Connect(url);
         var targetId = (await cdp.Send("Target.createTarget", new { url = product.SiteUrl + "/upload" }))["targetId"]!.GetValue<string>();
         var page = (await cdp.Send("Target.attachToTarget", new { targetId, flatten = true }))["sessionId"]!.GetValue<string>();
-        await Wait.Until(async () => await Evaluate(cdp, page, "document.readyState") == "complete", "the upload page loaded");
+        await Wait.Until(async () => await Evaluate(cdp, page, "location.href === 'about:blank' ? '' : document.readyState") == "complete", "the upload page loaded");
         var document = await cdp.Send("DOM.getDocument", new { }, page);
         var input = await cdp.Send("DOM.querySelector", new { nodeId = document["root"]!["nodeId"]!.GetValue<int>(), selector = "#file" }, page);
         // What Puppeteer's uploadFile sends: the path as the browser sees it.
