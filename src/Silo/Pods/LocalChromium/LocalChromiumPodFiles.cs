@@ -29,12 +29,23 @@ public sealed partial class LocalChromiumPodFiles(IOptions<LocalChromiumOptions>
             return Task.FromResult<IReadOnlyList<PodFile>>([]);
         }
 
-        var files = new DirectoryInfo(directory.Downloads).EnumerateFileSystemInfos()
-            .OfType<FileInfo>()
-            .Where(f => f.LinkTarget is null && FileNames.IsPlain(f.Name) && !FileNames.IsPartialDownload(f.Name))
-            .Select(f => new PodFile(f.Name, f.Length, new DateTimeOffset(f.LastWriteTimeUtc, TimeSpan.Zero)))
-            .OrderBy(f => f.CompletedAt).ThenBy(f => f.Name, StringComparer.Ordinal)
-            .ToList();
+        var files = new List<PodFile>();
+        foreach (var entry in new DirectoryInfo(directory.Downloads).EnumerateFileSystemInfos())
+        {
+            if (entry is not FileInfo || !FileNames.IsPlain(entry.Name) || FileNames.IsPartialDownload(entry.Name))
+            {
+                continue;
+            }
+
+            // Opened to tell a regular file from a link or a pipe, which look alike from here.
+            using var file = OpenRegular(entry.FullName);
+            if (file is not null)
+            {
+                files.Add(new PodFile(entry.Name, file.Length, new DateTimeOffset(File.GetLastWriteTimeUtc(file.SafeFileHandle), TimeSpan.Zero)));
+            }
+        }
+
+        files.Sort((a, b) => a.CompletedAt != b.CompletedAt ? a.CompletedAt.CompareTo(b.CompletedAt) : string.CompareOrdinal(a.Name, b.Name));
         return Task.FromResult<IReadOnlyList<PodFile>>(files);
     }
 
@@ -45,33 +56,8 @@ public sealed partial class LocalChromiumPodFiles(IOptions<LocalChromiumOptions>
             return Task.FromResult<FileContent?>(null);
         }
 
-        var fd = Open(Path.Combine(directory.Downloads, name), ReadOnlyNoFollow());
-        if (fd < 0)
-        {
-            return Task.FromResult<FileContent?>(null);
-        }
-
-        var handle = new SafeFileHandle(fd, ownsHandle: true);
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(handle, FileAccess.Read, BufferBytes);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            // A directory, or something else that is not a file.
-            handle.Dispose();
-            return Task.FromResult<FileContent?>(null);
-        }
-
-        if (!stream.CanSeek)
-        {
-            // Not a regular file (a pipe): nothing a download is.
-            stream.Dispose();
-            return Task.FromResult<FileContent?>(null);
-        }
-
-        return Task.FromResult<FileContent?>(new FileContent(stream, stream.Length));
+        var stream = OpenRegular(Path.Combine(directory.Downloads, name));
+        return Task.FromResult(stream is null ? null : new FileContent(stream, stream.Length));
     }
 
     public async Task<string> PutUploadAsync(PodLease pod, string name, Stream content, long length, long maxTotalBytes, CancellationToken cancellationToken)
@@ -125,6 +111,44 @@ public sealed partial class LocalChromiumPodFiles(IOptions<LocalChromiumOptions>
         }
 
         return sandboxed ? $"{PodDirectory.SandboxUploads}/{folder}/{name}" : file;
+    }
+
+    /// <summary>The file at <paramref name="path"/> opened for reading if it is a regular file; null for a link (never followed), a pipe, a folder or nothing.</summary>
+    private static FileStream? OpenRegular(string path)
+    {
+        var fd = Open(path, ReadOnlyNoFollow());
+        if (fd < 0)
+        {
+            return null;
+        }
+
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        FileStream stream;
+        try
+        {
+            if (File.GetAttributes(handle).HasFlag(FileAttributes.Directory))
+            {
+                handle.Dispose();
+                return null;
+            }
+
+            stream = new FileStream(handle, FileAccess.Read, BufferBytes);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // A folder, or something else that is not a file.
+            handle.Dispose();
+            return null;
+        }
+
+        if (!stream.CanSeek)
+        {
+            // A pipe: nothing a download is, and reading it could wait forever.
+            stream.Dispose();
+            return null;
+        }
+
+        return stream;
     }
 
     private PodDirectory? DirectoryOf(PodLease pod)
