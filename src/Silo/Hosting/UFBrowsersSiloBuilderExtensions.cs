@@ -96,10 +96,8 @@ public static class UFBrowsersSiloBuilderExtensions
     /// </summary>
     public static IServiceCollection AddUFBrowsersSessionFiles(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ProfileOptions>().Bind(configuration.GetSection(ProfileOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProfileOptions>, ProfileOptionsValidation>());
+        services.AddUFBrowsersProfileCipher(configuration);
         services.Configure<SessionFilesOptions>(configuration.GetSection(SessionFilesOptions.Section));
-        services.TryAddSingleton<ProfileCipher>();
         services.TryAddSingleton<IPodFiles, NoPodFiles>();
         services.TryAddSingleton<IBrowserProfileTransfer, CdpProfileTransfer>();
         services.TryAddSingleton<SessionFiles>();

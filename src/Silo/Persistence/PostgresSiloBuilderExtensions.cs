@@ -8,6 +8,7 @@ using UFBrowsers.Grains.Audit;
 using UFBrowsers.Grains.Billing;
 using UFBrowsers.Grains.Files;
 using UFBrowsers.Grains.Profiles;
+using UFBrowsers.Silo.Profiles;
 
 namespace UFBrowsers.Silo.Persistence;
 
@@ -46,6 +47,7 @@ public static class PostgresSiloBuilderExtensions
         builder.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton<ILedgerStore, PostgresLedgerStore>();
         builder.Services.AddSingleton<IAuditLog, PostgresAuditLog>();
+        builder.Services.AddUFBrowsersProfileCipher(builder.Configuration);
         builder.Services.AddSingleton<IProfileStore, PostgresProfileStore>();
         builder.Services.AddSingleton<ISessionFileStore, PostgresSessionFileStore>();
         builder.Services.TryAddEnumerable(
