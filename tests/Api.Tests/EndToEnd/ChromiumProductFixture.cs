@@ -42,6 +42,9 @@ public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAs
     /// <summary>The largest upload this product takes (small, so the test of one too large is cheap).</summary>
     public const int MaxUploadBytes = 256 * 1024;
 
+    /// <summary>The largest saved profile state of this product's plan (small, so a state over it is cheap to make).</summary>
+    public const int MaxProfileBytes = 64 * 1024;
+
     /// <summary>Faults at the profile store's lease and save writes (the store itself is the product's memory store).</summary>
     public FaultPlan ProfileFaults { get; } = new();
 
@@ -62,6 +65,7 @@ public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAs
         builder.UseSetting("UFBrowsers:LocalChromium:PodsDirectory", _podsDirectory);
         builder.UseSetting("UFBrowsers:Pods:NodePools:default:WarmTarget", "1");
         builder.UseSetting("UFBrowsers:Operator:Token", ApiFactory.OperatorToken);
+        builder.UseSetting("UFBrowsers:Billing:Plans:professional:MaxProfileBytes", MaxProfileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("UFBrowsers:Sessions:Files:MaxUploadBytes", MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.ConfigureTestServices(services =>
             services.AddSingleton<IProfileStore>(new FaultInjectingProfileStore(new InMemoryProfileStore(), ProfileFaults, "e2e")));

@@ -136,6 +136,41 @@ public sealed class ProfileEndToEndTests(ChromiumProductFixture product)
         await End(tenant, third.Id);
     }
 
+    [Fact]
+    public async Task A_state_over_the_plans_size_is_not_saved_the_profile_says_profile_too_large_and_the_old_login_stays()
+    {
+        var tenant = await product.NewTenant(credits: 10);
+        var profileId = await NewProfile(tenant, "too large");
+        using var playwright = await Playwright.CreateAsync();
+        var first = await StartWith(tenant, profileId, persist: true);
+        await Visit(playwright, first, "/login?user=carol");
+        await End(tenant, first.Id);
+
+        var second = await StartWith(tenant, profileId, persist: true);
+        await using (var browser = await playwright.Chromium.ConnectOverCDPAsync(second.ConnectUrl))
+        {
+            var page = await browser.Contexts[0].NewPageAsync();
+            await page.GotoAsync(product.SiteUrl + "/login?user=dave");
+            await page.EvaluateAsync($"() => localStorage.setItem('blob', 'x'.repeat({ChromiumProductFixture.MaxProfileBytes}))");
+        }
+
+        await End(tenant, second.Id);
+        var profile = await Profile(tenant, profileId);
+        Assert.Equal(1, profile["version"]!.GetValue<long>());
+        Assert.Null(profile["persistingSessionId"]?.GetValue<string>());
+        var lastSave = profile["lastSave"]!;
+        Assert.Equal(second.Id, lastSave["sessionId"]!.GetValue<string>());
+        Assert.False(lastSave["saved"]!.GetValue<bool>());
+        Assert.Equal("profile_too_large", lastSave["code"]!.GetValue<string>());
+        Assert.True(lastSave["sizeBytes"]!.GetValue<long>() > ChromiumProductFixture.MaxProfileBytes);
+
+        // The refused save kept the first session's state: carol, not dave.
+        var third = await StartWith(tenant, profileId, persist: false);
+        Assert.Equal("carol", await Visit(playwright, third, "/whoami"));
+        await End(tenant, third.Id);
+        Assert.Equal(7, await tenant.Client.Balance());
+    }
+
     private async Task<string> Visit(IPlaywright playwright, StartedSession session, string path)
     {
         await using var browser = await playwright.Chromium.ConnectOverCDPAsync(session.ConnectUrl);
