@@ -30,7 +30,7 @@ public sealed class FileSystemFenceTests(HostileTenantFixture target)
     }
 
     [Fact]
-    public async Task The_root_of_the_sandbox_holds_only_system_files_its_own_profile_downloads_and_temporary_files()
+    public async Task The_root_of_the_sandbox_holds_only_system_files_its_own_profile_downloads_uploads_and_temporary_files()
     {
         var pod = await target.SandboxedPod();
         await using var page = await PodPage.OpenAsync(pod);
@@ -39,7 +39,8 @@ public sealed class FileSystemFenceTests(HostileTenantFixture target)
         var entries = await page.EvaluateAsync(
             "[...document.querySelectorAll('a.icon.dir, a.icon.file')].map(a => a.textContent.trim().replace(/\\/$/, '')).sort().join(',')");
 
-        Assert.Equal("bin,dev,downloads,etc,lib,lib64,proc,profile,sbin,tmp,usr", entries);
+        // uploads: the session's uploaded files, bound read-only, root's and not writable by the sandbox's group (LocalPodFilesTests).
+        Assert.Equal("bin,dev,downloads,etc,lib,lib64,proc,profile,sbin,tmp,uploads,usr", entries);
         Assert.Null(await page.NavigateAsync("file:///etc/"));
         var etc = await page.TextAsync();
         Assert.Contains("resolv.conf", etc);
