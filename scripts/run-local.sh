@@ -34,6 +34,11 @@ if [ ! -s "$data/gateway-signing-key" ]; then
   (umask 077; head -c 48 /dev/urandom | base64 | tr -d '/+=' > "$data/gateway-signing-key")
 fi
 
+# The key saved browser profiles are sealed with (AES-256-GCM, 32 random bytes): kept, so profiles survive restarts.
+if [ ! -s "$data/profile-encryption-key" ]; then
+  (umask 077; head -c 32 /dev/urandom | base64 > "$data/profile-encryption-key")
+fi
+
 echo "Building..."
 # Build outputs are ordinary files, not secrets.
 (umask 022; dotnet build src/Api -c Release -v quiet -nologo >/dev/null)
@@ -44,6 +49,7 @@ export UFBrowsers__Silo__Storage=Postgres
 export UFBrowsers__Postgres__ConnectionString="$connection_string"
 export UFBrowsers__Stripe__WebhookSecret="$(cat "$data/stripe-webhook-secret")"
 export UFBrowsers__Gateway__SigningKey="$(cat "$data/gateway-signing-key")"
+export UFBrowsers__Profiles__EncryptionKeys__local1="$(cat "$data/profile-encryption-key")"
 # Connect URLs name 127.0.0.1 (where the API listens) even when the request said localhost.
 export UFBrowsers__Gateway__PublicBaseUrl="$url"
 # Each run on one machine owns its pods directory (a provider sweeps whatever it finds there at start).

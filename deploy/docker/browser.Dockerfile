@@ -1,6 +1,6 @@
 # One single-use browser pod: Debian's headless Chromium (the build argument BROWSER picks which) with DevTools on the
-# pod's loopback, bridged by socat to the pod's IP on CDP_PORT (9222), where the gateway dials it. Build from the
-# repository root:
+# pod's loopback, bridged by socat to the pod's IP on CDP_PORT (9222), where the gateway dials it; the session's files on
+# FILES_PORT (9224, files.sh), which only the control plane reaches. Build from the repository root:
 #   docker build -f deploy/docker/browser.Dockerfile -t <registry>/ufbrowsers/browser:<chart appVersion> .
 # Non-root (uid 10001, the chart's browsers.runAsUser); it writes only to /profile, /tmp and /dev/shm, which the pod
 # mounts as emptyDir volumes over a read-only root filesystem.
@@ -16,10 +16,12 @@ RUN apt-get update \
     && useradd --uid 10001 --user-group --no-create-home --home-dir /tmp --shell /usr/sbin/nologin browser \
     && mkdir /profile && chown 10001:10001 /profile
 COPY deploy/docker/browser/entrypoint.sh /usr/local/bin/ufb-browser
+COPY deploy/docker/browser/files.sh /usr/local/bin/ufb-files
 ENV CHROMIUM=/usr/lib/chromium/${BROWSER} \
     HOME=/tmp \
     PROFILE_DIR=/profile \
-    CDP_PORT=9222
-EXPOSE 9222
+    CDP_PORT=9222 \
+    FILES_PORT=9224
+EXPOSE 9222 9224
 USER 10001:10001
 ENTRYPOINT ["/usr/bin/tini", "-g", "--", "/usr/local/bin/ufb-browser"]

@@ -30,12 +30,13 @@ public sealed class FileSystemFenceTests(HostileTenantFixture target)
     }
 
     [Fact]
-    public async Task The_root_of_the_sandbox_holds_only_system_files_its_own_profile_downloads_and_temporary_files()
+    public async Task The_root_of_the_sandbox_holds_only_system_files_its_own_profile_downloads_uploads_and_temporary_files()
     {
         var pod = await target.SandboxedPod();
         await using var page = await PodPage.OpenAsync(pod);
 
-        Assert.Equal("bin,dev,downloads,etc,lib,lib64,proc,profile,sbin,tmp,usr,var", await Listing(page, "file:///"));
+        // uploads: the session's uploaded files, bound read-only, root's and not writable by the sandbox's group (LocalPodFilesTests).
+        Assert.Equal("bin,dev,downloads,etc,lib,lib64,proc,profile,sbin,tmp,uploads,usr,var", await Listing(page, "file:///"));
         // Of /var only the system's font cache (read-only), so that no pod rebuilds its own.
         Assert.Equal("cache", await Listing(page, "file:///var/"));
         Assert.Equal("fontconfig", await Listing(page, "file:///var/cache/"));

@@ -100,6 +100,8 @@ public sealed class ChartTests
                 ["UFBrowsers__Stripe__WebhookSecret"] = "stripe/whsec",
                 ["UFBrowsers__Postgres__ConnectionString"] = "pg/cs",
                 ["UFBrowsers__Operator__Token"] = "operator/token",
+                ["UFBrowsers__Profiles__EncryptionKeys__k1"] = "profiles-old/key",
+                ["UFBrowsers__Profiles__EncryptionKeys__k2"] = "profiles/key",
             },
             env.Values.Where(e => e.ValueFrom?.SecretKeyRef is not null)
                 .ToDictionary(e => e.Name, e => $"{e.ValueFrom.SecretKeyRef.Name}/{e.ValueFrom.SecretKeyRef.Key}"));

@@ -81,6 +81,10 @@ public sealed class KubernetesPodProviderTests : IAsyncLifetime
         Assert.Equal("Memory", spec["volumes"]![2]!["emptyDir"]!["medium"]!.GetValue<string>());
         Assert.Equal(_cdp.Port, container["ports"]![0]!["containerPort"]!.GetValue<int>());
         Assert.Contains(container["env"]!.AsArray(), e => e!["name"]!.GetValue<string>() == "CDP_PORT" && e["value"]!.GetValue<string>() == _cdp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // The file endpoint of the browser image (downloads out, uploads in), on a port of its own.
+        Assert.Equal(("files", 9224), (container["ports"]![1]!["name"]!.GetValue<string>(), container["ports"]![1]!["containerPort"]!.GetValue<int>()));
+        Assert.Contains(container["env"]!.AsArray(), e => e!["name"]!.GetValue<string>() == "FILES_PORT" && e["value"]!.GetValue<string>() == "9224");
+        Assert.Contains(container["env"]!.AsArray(), e => e!["name"]!.GetValue<string>() == "UPLOADS_DIR" && e["value"]!.GetValue<string>() == "/tmp/uploads");
     }
 
     [Fact]

@@ -112,7 +112,7 @@ public sealed class KubernetesTenantProvisionerTests : IAsyncLifetime
                     "namespaceSelector": { "matchLabels": { "kubernetes.io/metadata.name": "ufbrowsers" } },
                     "podSelector": { "matchLabels": { "app.kubernetes.io/name": "ufbrowsers" } }
                   } ],
-                  "ports": [ { "port": 9222, "protocol": "TCP" } ]
+                  "ports": [ { "port": 9222, "protocol": "TCP" }, { "port": 9224, "protocol": "TCP" } ]
                 }
               ],
               "podSelector": {},

@@ -1,6 +1,9 @@
 namespace UFBrowsers.TestSupport;
 
-/// <summary>The plans test silos are configured with: Professional as sold, and a small Starter with a limit of 2.</summary>
+/// <summary>
+/// The plans test silos are configured with: Professional as sold, and a small Starter with a limit of 2 sessions, 2
+/// profiles of at most 4 KiB, and 1,000 bytes of downloads kept per session.
+/// </summary>
 public static class TestPlans
 {
     public static IEnumerable<KeyValuePair<string, string?>> Configuration { get; } = new Dictionary<string, string?>
@@ -13,5 +16,8 @@ public static class TestPlans
         ["UFBrowsers:Billing:Plans:starter:CreditsPerPeriod"] = "500",
         ["UFBrowsers:Billing:Plans:starter:ConcurrencyLimit"] = "2",
         ["UFBrowsers:Billing:Plans:starter:MaxSessionMinutes"] = "5",
+        ["UFBrowsers:Billing:Plans:starter:MaxProfiles"] = "2",
+        ["UFBrowsers:Billing:Plans:starter:MaxProfileBytes"] = "4096",
+        ["UFBrowsers:Billing:Plans:starter:MaxSessionDownloadBytes"] = "1000",
     };
 }

@@ -232,6 +232,7 @@ async function showConsole() {
   $("#console").hidden = false;
   $("#sign-out").hidden = false;
   await Promise.all([loadSessions(), refreshMoney(), loadKeys()]);
+  document.dispatchEvent(new Event("ufb:console-shown"));
   listen();
 }
 
@@ -274,4 +275,5 @@ $("#new-key-form").addEventListener("submit", async (e) => {
   await loadKeys();
 });
 
-if (apiKey) showConsole().catch(() => {});
+// After every script has registered its handlers (files.js listens for ufb:console-shown).
+if (apiKey) window.addEventListener("DOMContentLoaded", () => showConsole().catch(() => {}));

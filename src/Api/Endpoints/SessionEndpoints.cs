@@ -11,6 +11,7 @@ using UFBrowsers.Customers;
 using UFBrowsers.Grains.Queue;
 using UFBrowsers.Grains.Sessions;
 using UFBrowsers.Grains.Telemetry;
+using UFBrowsers.Profiles;
 using UFBrowsers.Sessions;
 
 namespace UFBrowsers.Api.Endpoints;
@@ -25,8 +26,9 @@ internal static class SessionEndpoints
             .WithSummary("Starts a browser session (1-credit hold); honours Idempotency-Key")
             .Produces<SessionResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status402PaymentRequired)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status501NotImplemented).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         sessions.MapGet("/", List).WithName("ListSessions")
             .WithSummary("Sessions newest first, optionally by status")
             .Produces<Page<SessionResponse>>().ProducesProblem(StatusCodes.Status400BadRequest);
@@ -66,7 +68,13 @@ internal static class SessionEndpoints
 
         var customerId = user.CustomerId();
         var sessionId = idempotencyKey is null ? SessionIds.New() : SessionIds.FromIdempotencyKey(customerId, idempotencyKey);
-        var request = new SessionRequest(customerId, body.NodePool, body.TimeoutSeconds, body.FirstConnectSeconds, body.IdleTimeoutSeconds)
+        if (body.Profile is { } profile && await ProfileEndpoints.RefuseForSession(grains, customerId, sessionId, profile) is { } profileProblem)
+        {
+            return profileProblem;
+        }
+
+        var request = new SessionRequest(customerId, body.NodePool, body.TimeoutSeconds, body.FirstConnectSeconds, body.IdleTimeoutSeconds,
+            body.Profile is { } use ? new ProfileUse(use.Id!, use.Persist) : null)
         {
             Recording = body.Recording ?? false,
         };

@@ -26,7 +26,8 @@ public static class ApiApplicationExtensions
 
         app.MapUFBrowsersHealth();
         app.MapGroup("/v1").MapSessionEndpoints().MapAccountEndpoints().MapPressureEndpoints().MapBillingEndpoints()
-            .MapStripeWebhookEndpoints().MapGatewayEndpoints().MapRecordingEndpoints().MapLiveViewEndpoints();
+            .MapStripeWebhookEndpoints().MapGatewayEndpoints().MapProfileEndpoints().MapSessionFileEndpoints()
+            .MapRecordingEndpoints().MapLiveViewEndpoints();
         app.MapLiveViewPage();
         var notifier = app.Services.GetRequiredService<SessionEndNotifier>();
         app.Lifetime.ApplicationStopping.Register(() => notifier.CloseAll(CloseCodes.ServerShuttingDown));

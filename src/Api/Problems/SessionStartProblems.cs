@@ -28,6 +28,9 @@ internal static class SessionStartProblems
             result.Detail ?? "No browser could be started; nothing was charged.", RetryAfter(NoBrowserRetrySeconds)),
         SessionStartOutcome.UnknownNodePool => ApiProblem.Unprocessable("unknown_node_pool", result.Detail ?? "Unknown node pool."),
         SessionStartOutcome.IdempotencyConflict => ApiProblem.Unprocessable("idempotency_key_reused", result.Detail ?? "Idempotency-Key reused."),
+        SessionStartOutcome.ProfileNotFound => ProfileProblems.NotFound(result.Detail ?? "No such profile."),
+        SessionStartOutcome.ProfileInUse => ProfileProblems.InUse(result.Detail ?? "The profile is in use by another persisting session."),
+        SessionStartOutcome.ProfilesNotConfigured => ProfileProblems.NotConfigured,
         _ => throw new ArgumentOutOfRangeException(nameof(result), result.Outcome, "Not a refusal."),
     };
 

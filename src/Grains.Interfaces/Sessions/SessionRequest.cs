@@ -1,3 +1,5 @@
+using UFBrowsers.Profiles;
+
 namespace UFBrowsers.Sessions;
 
 /// <summary>What a customer asked for. A replay with the same idempotency key must ask for the same thing.</summary>
@@ -8,4 +10,5 @@ public sealed record SessionRequest(
     [property: Id(2)] int? TimeoutSeconds = null,
     [property: Id(3)] int? FirstConnectSeconds = null,
     [property: Id(4)] int? IdleTimeoutSeconds = null,
+    [property: Id(5)] ProfileUse? Profile = null,
     [property: Id(10)] bool Recording = false);

@@ -15,4 +15,10 @@ public enum SessionStartOutcome
     UnknownNodePool = 8,
     /// <summary>The idempotency key was used before for a different request.</summary>
     IdempotencyConflict = 9,
+    /// <summary>The requested profile does not exist or is another customer's; the hold was refunded.</summary>
+    ProfileNotFound = 10,
+    /// <summary>Another running session persists into the requested profile; the hold was refunded.</summary>
+    ProfileInUse = 11,
+    /// <summary>Profiles cannot be used on this installation (no encryption key configured); the hold was refunded.</summary>
+    ProfilesNotConfigured = 12,
 }

@@ -41,6 +41,13 @@ public sealed class PlanCatalog(IOptions<BillingOptions> options)
             ? price
             : null;
 
+    /// <summary>The storage a plan includes; an unknown plan gets the defaults of <see cref="PlanOptions"/>.</summary>
+    public PlanStorageLimits StorageLimits(string name)
+    {
+        var plan = options.Value.Plans.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value ?? new PlanOptions();
+        return new PlanStorageLimits(plan.MaxProfiles, plan.MaxProfileBytes, plan.MaxSessionDownloadBytes);
+    }
+
     public Plan Get(string name) =>
         TryGet(name, out var plan) ? plan : throw new ArgumentException($"Unknown plan '{name}'. Known plans: {string.Join(", ", options.Value.Plans.Keys)}.", nameof(name));
 }

@@ -24,6 +24,13 @@ using UFBrowsers.Silo.Kubernetes;
 using UFBrowsers.Silo.Pods;
 using UFBrowsers.Silo.Pods.LocalChromium;
 using UFBrowsers.Silo.Tenants;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using UFBrowsers.Grains.Files;
+using UFBrowsers.Grains.Profiles;
+using UFBrowsers.Silo.Browsers;
+using UFBrowsers.Silo.Files;
+using UFBrowsers.Silo.Profiles;
 
 namespace UFBrowsers.Silo.Hosting;
 
@@ -95,6 +102,24 @@ public static class UFBrowsersSiloBuilderExtensions
         return silo;
     }
 
+    /// <summary>
+    /// Profiles and session files: the browser hooks that restore and save profiles and keep downloads (profiles first, so a
+    /// slow copy of downloads never eats the profile's share of the end's time), their options, the defaults a provider
+    /// without a file transport falls back to, and the cleanup of expired downloads. Stores come with the storage choice.
+    /// </summary>
+    public static IServiceCollection AddUFBrowsersSessionFiles(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddUFBrowsersProfileCipher(configuration);
+        services.Configure<SessionFilesOptions>(configuration.GetSection(SessionFilesOptions.Section));
+        services.TryAddSingleton<IPodFiles, NoPodFiles>();
+        services.TryAddSingleton<IBrowserProfileTransfer, CdpProfileTransfer>();
+        services.TryAddSingleton<SessionFiles>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionBrowserHook, ProfileSessionHook>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionBrowserHook, DownloadsSessionHook>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SessionFileRetention>());
+        return services;
+    }
+
     /// <summary>Grain state, reminders, ledger and audit log in process memory: for tests and throwaway runs only.</summary>
     public static ISiloBuilder AddUFBrowsersMemoryStorage(this ISiloBuilder silo)
     {
@@ -103,6 +128,8 @@ public static class UFBrowsersSiloBuilderExtensions
         silo.Services.AddSingleton<ILedgerStore, InMemoryLedgerStore>();
         silo.Services.AddSingleton<IAuditLog, InMemoryAuditLog>();
         silo.Services.AddSingleton<IRecordingStore, InMemoryRecordingStore>();
+        silo.Services.AddSingleton<IProfileStore, InMemoryProfileStore>();
+        silo.Services.AddSingleton<ISessionFileStore, InMemorySessionFileStore>();
         return silo;
     }
 
@@ -127,6 +154,7 @@ public static class UFBrowsersSiloBuilderExtensions
         });
         services.Configure<SessionQueueOptions>(configuration.GetSection(SessionQueueOptions.Section));
         services.TryAddSingleton<PlanCatalog>();
+        services.AddUFBrowsersSessionFiles(configuration);
         services.TryAddKeyedSingleton(UFBrowsersClock.Key, TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<UFBrowsersMetrics>();

@@ -66,13 +66,19 @@ public static class BrowserPodManifest
                         Image = pool.Image ?? options.Image,
                         ImagePullPolicy = options.ImagePullPolicy,
                         Args = options.Args.Count > 0 ? options.Args.ToList() : null,
-                        Ports = [new V1ContainerPort { Name = "cdp", ContainerPort = options.CdpPort, Protocol = "TCP" }],
-                        // The browser image's entrypoint serves DevTools on CDP_PORT and keeps its profile in PROFILE_DIR.
+                        Ports =
+                        [
+                            new V1ContainerPort { Name = "cdp", ContainerPort = options.CdpPort, Protocol = "TCP" },
+                            new V1ContainerPort { Name = "files", ContainerPort = options.FilesPort, Protocol = "TCP" },
+                        ],
+                        // The browser image's entrypoint serves DevTools on CDP_PORT, the session's files on FILES_PORT, and keeps its profile in PROFILE_DIR.
                         Env =
                         [
                             new V1EnvVar { Name = "HOME", Value = "/tmp" },
                             new V1EnvVar { Name = "DOWNLOADS_DIR", Value = options.DownloadsDirectory },
                             new V1EnvVar { Name = "CDP_PORT", Value = options.CdpPort.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                            new V1EnvVar { Name = "UPLOADS_DIR", Value = options.UploadsDirectory },
+                            new V1EnvVar { Name = "FILES_PORT", Value = options.FilesPort.ToString(System.Globalization.CultureInfo.InvariantCulture) },
                             new V1EnvVar { Name = "PROFILE_DIR", Value = "/profile" },
                         ],
                         Resources = new V1ResourceRequirements

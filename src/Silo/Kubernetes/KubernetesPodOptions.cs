@@ -22,6 +22,15 @@ public sealed class KubernetesPodOptions
     public int CdpPort { get; set; } = 9222;
 
     /// <summary>
+    /// The port of the browser image's file endpoint (<c>files.sh</c>): the session's downloads out, uploads in. Reached only by
+    /// the control plane (the namespace's NetworkPolicy), like <see cref="CdpPort"/>.
+    /// </summary>
+    public int FilesPort { get; set; } = 9224;
+
+    /// <summary>Where uploads go in the pod (on its <c>/tmp</c> emptyDir, gone with the pod); the file endpoint answers paths under it.</summary>
+    public string UploadsDirectory { get; set; } = "/tmp/uploads";
+
+    /// <summary>
     /// The session's downloads directory as the browser sees it: the gateway confines every download path to it. The browser
     /// image's entrypoint creates it (<c>DOWNLOADS_DIR</c>); it lives on the pod's <c>/tmp</c> emptyDir, so it dies with the pod.
     /// </summary>

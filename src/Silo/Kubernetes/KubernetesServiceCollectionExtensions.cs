@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using UFBrowsers.Grains.Files;
 using UFBrowsers.Grains.Pods;
 using UFBrowsers.Grains.Tenants;
 
@@ -19,6 +20,7 @@ public static class KubernetesServiceCollectionExtensions
         services.AddOptions<KubernetesReconcilerOptions>().Bind(configuration.GetSection(KubernetesReconcilerOptions.Section));
         services.AddSingleton<KubernetesPodProvider>();
         services.AddSingleton<IPodProvider>(sp => sp.GetRequiredService<KubernetesPodProvider>());
+        services.AddSingleton<IPodFiles, KubernetesPodFiles>();
         services.AddSingleton<KubernetesPodReconciler>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<KubernetesPodReconciler>());
         return services;

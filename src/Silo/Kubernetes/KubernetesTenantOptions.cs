@@ -27,6 +27,9 @@ public sealed class KubernetesTenantOptions
     /// <summary>The port the gateway reaches a browser's DevTools on.</summary>
     public int CdpPort { get; set; } = 9222;
 
+    /// <summary>The port the control plane reaches a browser pod's file endpoint on (downloads out, uploads in).</summary>
+    public int FilesPort { get; set; } = 9224;
+
     /// <summary>One session's share, multiplied by the plan's concurrency for the quota and used as the LimitRange defaults.</summary>
     public BrowserResources PodResources { get; set; } = new();
 

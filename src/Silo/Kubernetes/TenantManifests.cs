@@ -85,7 +85,7 @@ public static class TenantManifests
     }
 
     /// <summary>
-    /// Ingress only from the gateway's pods to the DevTools port; egress only to cluster DNS and to addresses outside
+    /// Ingress only from the gateway's pods to the DevTools port and the file endpoint; egress only to cluster DNS and to addresses outside
     /// the blocked ranges (cluster networks and cloud metadata). Other tenants' pods have cluster addresses, so they are
     /// out of reach both ways.
     /// </summary>
@@ -104,7 +104,7 @@ public static class TenantManifests
                     new V1NetworkPolicyIngressRule
                     {
                         FromProperty = [Peer(options.GatewayNamespace, options.EffectiveGatewayPodLabels())],
-                        Ports = [Port("TCP", options.CdpPort)],
+                        Ports = [Port("TCP", options.CdpPort), Port("TCP", options.FilesPort)],
                     },
                 ],
                 Egress =

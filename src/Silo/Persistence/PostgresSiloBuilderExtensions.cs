@@ -7,6 +7,9 @@ using UFBrowsers.Grains;
 using UFBrowsers.Grains.Audit;
 using UFBrowsers.Grains.Billing;
 using UFBrowsers.Grains.Recordings;
+using UFBrowsers.Grains.Files;
+using UFBrowsers.Grains.Profiles;
+using UFBrowsers.Silo.Profiles;
 
 namespace UFBrowsers.Silo.Persistence;
 
@@ -47,6 +50,9 @@ public static class PostgresSiloBuilderExtensions
         // The audit log commits asynchronously on connections of its own (see PostgresOptions.ForAudit); disposed with it.
         builder.Services.AddSingleton<IAuditLog>(_ => new PostgresAuditLog(NpgsqlDataSource.Create(PostgresOptions.ForAudit(connectionString)), ownsDataSource: true));
         builder.Services.AddSingleton<IRecordingStore, PostgresRecordingStore>();
+        builder.Services.AddUFBrowsersProfileCipher(builder.Configuration);
+        builder.Services.AddSingleton<IProfileStore, PostgresProfileStore>();
+        builder.Services.AddSingleton<ISessionFileStore, PostgresSessionFileStore>();
         builder.Services.TryAddEnumerable(
             ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, PostgresMigrationParticipant>());
 

@@ -8,8 +8,12 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.TestHost;
 using UFBrowsers.Api.Tests.Infrastructure;
+using UFBrowsers.Grains.Profiles;
+using UFBrowsers.Silo.Persistence.Memory;
 using UFBrowsers.TestSupport;
+using UFBrowsers.TestSupport.Faults;
 
 namespace UFBrowsers.Api.Tests.EndToEnd;
 
@@ -32,6 +36,21 @@ public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAs
     /// <summary>What the test site's <c>/recorded</c> page says, for the replay to show.</summary>
     public const string RecordedText = "Forty-two lanterns over the harbour";
 
+    /// <summary>What the test site's <c>/generate</c> page makes in its script and offers as <c>generated.csv</c> (a click downloads it).</summary>
+    public const string GeneratedContent = "id,name\n1,généré par la page\n";
+
+    // The test site's logins: the HttpOnly cookie's value (a random token) -> the user it signed in.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _logins = new();
+
+    /// <summary>The largest upload this product takes (small, so the test of one too large is cheap).</summary>
+    public const int MaxUploadBytes = 256 * 1024;
+
+    /// <summary>The largest saved profile state of this product's plan (small, so a state over it is cheap to make).</summary>
+    public const int MaxProfileBytes = 64 * 1024;
+
+    /// <summary>Faults at the profile store's lease and save writes (the store itself is the product's memory store).</summary>
+    public FaultPlan ProfileFaults { get; } = new();
+
     public string SiteUrl { get; private set; } = "";
 
     public string PodsDirectory => _podsDirectory;
@@ -49,6 +68,10 @@ public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAs
         builder.UseSetting("UFBrowsers:LocalChromium:PodsDirectory", _podsDirectory);
         builder.UseSetting("UFBrowsers:Pods:NodePools:default:WarmTarget", "1");
         builder.UseSetting("UFBrowsers:Operator:Token", ApiFactory.OperatorToken);
+        builder.UseSetting("UFBrowsers:Billing:Plans:professional:MaxProfileBytes", MaxProfileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("UFBrowsers:Sessions:Files:MaxUploadBytes", MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.ConfigureTestServices(services =>
+            services.AddSingleton<IProfileStore>(new FaultInjectingProfileStore(new InMemoryProfileStore(), ProfileFaults, "e2e")));
     }
 
     public async Task<TestTenant> NewTenant(long credits)
@@ -96,6 +119,39 @@ public sealed class ChromiumProductFixture : WebApplicationFactory<Program>, IAs
                 response.Headers.ContentDisposition = "attachment; filename=\"report.txt\"";
                 return Results.Text(DownloadContent, "application/octet-stream");
             });
+            // A login as sites do it: an HttpOnly session cookie the page's scripts cannot see, and the user in localStorage.
+            site.MapGet("/login", (HttpResponse response, string user) =>
+            {
+                var token = Guid.NewGuid().ToString("N");
+                _logins[token] = user;
+                response.Cookies.Append("sid", token, new CookieOptions { HttpOnly = true, Path = "/" });
+                response.Cookies.Append("theme", "dark", new CookieOptions { Path = "/", MaxAge = TimeSpan.FromDays(30) });
+                return Results.Content(
+                    $"<!doctype html><title>signed in</title><p id='state'>signed in</p><script>localStorage.setItem('user', {System.Text.Json.JsonSerializer.Serialize(user)})</script>",
+                    "text/html");
+            });
+            // Who the server sees (from the HttpOnly cookie) and who the page's localStorage says.
+            site.MapGet("/whoami", (HttpRequest request) =>
+            {
+                var server = request.Cookies.TryGetValue("sid", out var token) && _logins.TryGetValue(token, out var user) ? user : "nobody";
+                return Results.Content(
+                    $"<!doctype html><title>whoami</title><p id='server-user'>{server}</p><p id='local-user'></p>" +
+                    "<script>document.getElementById('local-user').textContent = localStorage.getItem('user') ?? 'nobody'</script>",
+                    "text/html");
+            });
+            // A page whose script makes a file and offers it as a link: a click (a user's gesture) downloads it.
+            site.MapGet("/generate", () => Results.Content(
+                "<!doctype html><title>export</title><body style='margin:0'>" +
+                "<a id='export' style='display:block;width:200px;height:100px'>export</a><script>" +
+                $"const a = document.getElementById('export'); a.href = URL.createObjectURL(new Blob([{System.Text.Json.JsonSerializer.Serialize(GeneratedContent)}], {{type: 'text/csv'}}));" +
+                "a.download = 'generated.csv';</script>",
+                "text/html"));
+            // A file input whose page reads the chosen file, as an upload form does before sending it.
+            site.MapGet("/upload", () => Results.Content(
+                "<!doctype html><title>upload</title><input type='file' id='file'><pre id='read'></pre><script>" +
+                "document.getElementById('file').addEventListener('change', async e => { const f = e.target.files[0]; " +
+                "document.getElementById('read').textContent = f.name + ':' + await f.text(); });</script>",
+                "text/html"));
         });
         SiteUrl = _site.PublicUrl;
         StartServer();

@@ -29,6 +29,7 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("UFBrowsers:Billing:Plans:small:CreditsPerPeriod", "500");
         builder.UseSetting("UFBrowsers:Billing:Plans:small:ConcurrencyLimit", "2");
         builder.UseSetting("UFBrowsers:Billing:Plans:small:MaxSessionMinutes", "5");
+        builder.UseSetting("UFBrowsers:Billing:Plans:small:MaxProfiles", "1");
         builder.UseSetting("UFBrowsers:Queue:MaxWaitersPerCustomer", "5");
         builder.UseSetting("UFBrowsers:Pods:NodePools:flaky:WarmTarget", "0");
         builder.UseSetting("UFBrowsers:Pods:NodePools:flaky:MaxPods", "100");

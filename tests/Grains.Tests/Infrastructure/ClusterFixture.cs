@@ -14,6 +14,8 @@ using UFBrowsers.TestSupport;
 using UFBrowsers.TestSupport.Faults;
 using Orleans.Storage;
 using UFBrowsers.Grains.Audit;
+using UFBrowsers.Grains.Files;
+using UFBrowsers.Grains.Profiles;
 
 namespace UFBrowsers.Grains.Tests.Infrastructure;
 
@@ -30,6 +32,10 @@ public sealed class ClusterFixture : IAsyncLifetime
     internal static readonly FaultPlan FaultPlan = new();
     internal static readonly ScriptedBrowserHook Hook = new(Pods);
     internal static readonly ScriptedPodCapacity Capacity = new(Pods);
+    internal static readonly FakeBrowserProfiles BrowserProfiles = new();
+    internal static readonly ScriptedPodFiles PodFilesScript = new();
+    internal static readonly InMemorySessionFileStore SessionFileStore = new();
+    internal static readonly InMemoryProfileStore ProfileStore = new();
 
     public TestCluster Cluster { get; } = new TestClusterBuilder(1)
         .AddSiloBuilderConfigurator<SiloConfigurator>()
@@ -46,11 +52,22 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Faults at the ledger's writes and grain state writes (pod faults are the pod provider's own plan).</summary>
     public FaultPlan Faults => FaultPlan;
 
-    /// <summary>The one browser hook of the silo: records its calls, fails where a test scripts it.</summary>
+    /// <summary>The scripted browser hook of the silo (after the product's own): records its calls, fails where a test scripts it.</summary>
     public ScriptedBrowserHook BrowserHook => Hook;
 
     /// <summary>How many pods of a pool the machine holds (the memory cap); pools not scripted are unbounded.</summary>
     public ScriptedPodCapacity PodCapacity => Capacity;
+
+    /// <summary>What browsers were given and hold as profile state (the product's profile hook talks to this instead of CDP).</summary>
+    public FakeBrowserProfiles Profiles => BrowserProfiles;
+
+    /// <summary>Pods' downloads and uploads (the product's downloads hook reads these).</summary>
+    public ScriptedPodFiles PodFiles => PodFilesScript;
+
+    public InMemorySessionFileStore SessionFiles => SessionFileStore;
+
+    /// <summary>The profile store behind the fault plan's profile steps.</summary>
+    public InMemoryProfileStore ProfileRows => ProfileStore;
 
     public Task InitializeAsync() => Cluster.DeployAsync();
 
@@ -97,6 +114,10 @@ public sealed class ClusterFixture : IAsyncLifetime
             siloBuilder.UseInMemoryReminderService();
             siloBuilder.Services.AddSingleton<ILedgerStore>(new FaultInjectingLedgerStore(new InMemoryLedgerStore(), FaultPlan, "silo"));
             siloBuilder.Services.AddSingleton<IAuditLog, InMemoryAuditLog>();
+            siloBuilder.Services.AddSingleton<IProfileStore>(new FaultInjectingProfileStore(ProfileStore, FaultPlan, "silo"));
+            siloBuilder.Services.AddSingleton<ISessionFileStore>(SessionFileStore);
+            siloBuilder.Services.AddSingleton<IBrowserProfileTransfer>(BrowserProfiles);
+            siloBuilder.Services.AddSingleton<IPodFiles>(PodFilesScript);
             siloBuilder.Services.AddUFBrowsersGrainServices(configuration);
             siloBuilder.Services.AddKeyedSingleton<TimeProvider>(UFBrowsersClock.Key, Clock);
             siloBuilder.Services.AddSingleton<IPodProvider>(Pods);

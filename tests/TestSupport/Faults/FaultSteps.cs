@@ -26,4 +26,10 @@ public static class FaultSteps
 
     /// <summary>A pod's deletion (subject: pod id).</summary>
     public const string PodDelete = "pod.delete";
+
+    /// <summary>A profile's lease taken (subject: profile id).</summary>
+    public const string ProfileLease = "profile.lease";
+
+    /// <summary>A profile's state saved, or its lease released with what happened (subject: profile id).</summary>
+    public const string ProfileSave = "profile.save";
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using UFBrowsers.Grains.Files;
 using UFBrowsers.Grains.Pods;
 
 namespace UFBrowsers.Silo.Pods.LocalChromium;
@@ -16,6 +17,7 @@ public static class LocalChromiumServiceCollectionExtensions
         services.AddSingleton<LocalChromiumPodProvider>();
         services.AddSingleton<IPodProvider>(sp => sp.GetRequiredService<LocalChromiumPodProvider>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<LocalChromiumPodProvider>());
+        services.AddSingleton<IPodFiles, LocalChromiumPodFiles>();
         return services;
     }
 }

@@ -15,6 +15,7 @@ namespace UFBrowsers.Silo.Pods.LocalChromium;
 ///   devtools/          0700, devtools/cdp.sock 0600: the only way to the browser's DevTools
 ///   profile/           &lt;sandbox uid&gt; 0700, Chromium's user-data-dir, /profile in the sandbox
 ///   downloads/         &lt;sandbox uid&gt; 0700, /downloads in the sandbox
+///   uploads/           root:&lt;sandbox gid&gt; 0750, /uploads in the sandbox, read-only there: files clients upload (<see cref="LocalChromiumPodFiles"/>)
 ///   resolv.conf        0644, /etc/resolv.conf in the sandbox (the user-mode network's DNS forwarder)
 ///   home/              only without the sandbox: HOME of an unsandboxed browser (its TMPDIR is /tmp/ufb-tmp-&lt;pod&gt;)
 /// </code>
@@ -23,6 +24,7 @@ internal sealed partial class PodDirectory(string path)
 {
     public const string SandboxDownloads = "/downloads";
     public const string SandboxProfile = "/profile";
+    public const string SandboxUploads = "/uploads";
 
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
@@ -31,6 +33,8 @@ internal sealed partial class PodDirectory(string path)
     public string Profile => Combine("profile");
 
     public string Downloads => Combine("downloads");
+
+    public string Uploads => Combine("uploads");
 
     public string DevTools => Combine("devtools");
 
@@ -60,6 +64,7 @@ internal sealed partial class PodDirectory(string path)
             ChangeOwner(owned, uid, gid);
         }
 
+        CreateReadableByGroup(Uploads, gid);
         File.WriteAllText(ResolvConf, resolvConf);
         UnixFiles.SetMode(ResolvConf, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
     }
@@ -67,10 +72,13 @@ internal sealed partial class PodDirectory(string path)
     public void CreateUnsandboxed()
     {
         CreatePrivate(Path);
-        foreach (var directory in new[] { Profile, Downloads, Home, Tmp })
+        foreach (var directory in new[] { Profile, Downloads, Uploads, Home, Tmp })
         {
             CreatePrivate(directory);
         }
+
+        // Chromium's own default download directory ($HOME/Downloads) is the lease's downloads directory too.
+        Directory.CreateSymbolicLink(System.IO.Path.Combine(Home, "Downloads"), Downloads);
     }
 
     /// <summary>Deletes a pod directory (only one directly under <paramref name="podsRoot"/>), retrying while a dying browser still writes.</summary>
@@ -115,7 +123,15 @@ internal sealed partial class PodDirectory(string path)
         UnixFiles.SetMode(directory, OwnerOnly);
     }
 
-    private static void ChangeOwner(string target, int uid, int gid)
+    /// <summary>A directory of root's that the sandbox's group may read but not change (uploads, and each upload's own folder).</summary>
+    public static void CreateReadableByGroup(string directory, int gid)
+    {
+        Directory.CreateDirectory(directory);
+        ChangeOwner(directory, 0, gid);
+        UnixFiles.SetMode(directory, OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+    }
+
+    public static void ChangeOwner(string target, int uid, int gid)
     {
         if (Chown(target, uid, gid) != 0)
         {

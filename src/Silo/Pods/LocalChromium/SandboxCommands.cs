@@ -98,6 +98,9 @@ internal sealed class SandboxCommands(LocalChromiumOptions options)
             "--size", Bytes(limits.ShmMebibytes), "--tmpfs", "/dev/shm",
             "--bind", pod.Profile, PodDirectory.SandboxProfile,
             "--bind", pod.Downloads, PodDirectory.SandboxDownloads,
+            // Chromium's own default download directory ($HOME/Downloads) is the same folder, for clients that never set one.
+            "--bind", pod.Downloads, "/tmp/Downloads",
+            "--ro-bind", pod.Uploads, PodDirectory.SandboxUploads,
         ];
 
         if (!SystemPrefixes.Any(prefix => executable.StartsWith(prefix, StringComparison.Ordinal)))
