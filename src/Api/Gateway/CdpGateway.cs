@@ -54,7 +54,8 @@ internal sealed partial class CdpGateway(
             {
                 using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
                 connectTimeout.CancelAfter(TimeSpan.FromSeconds(options.Value.UpstreamConnectTimeoutSeconds));
-                browser = await BrowserSocket.ConnectAsync(BrowserUri(connection.Pod!, targetId), connection.Pod!.DevToolsSocket, connectTimeout.Token);
+                browser = await BrowserSocket.ConnectAsync(BrowserUri(connection.Pod!, targetId), connection.Pod!.DevToolsSocket,
+                    targetId is null ? connection.Pod!.DownloadsDirectory : null, connectTimeout.Token);
             }
             catch (Exception ex) when (ex is WebSocketException or SocketException or IOException or OperationCanceledException)
             {
