@@ -20,6 +20,7 @@ internal sealed class SandboxedPodLauncher(LocalChromiumOptions options, Process
         limits.Prepare(pod);
 
         var launcher = await StartAsync(pod, PodProcessRoles.Browser, _commands.Launcher(pod.Directory, browser));
+        await WaitUntilInOwnNetworkNamespaceAsync(launcher, cancellationToken);
         var network = await StartAsync(pod, PodProcessRoles.Network, _commands.UserModeNetwork(launcher.Pid), readStdout: true);
         await WaitUntilConfiguredAsync(network, cancellationToken);
 
@@ -71,6 +72,26 @@ internal sealed class SandboxedPodLauncher(LocalChromiumOptions options, Process
 
         limits.Confine(pod, process.Pid);
         return process;
+    }
+
+    /// <summary>
+    /// slirp4netns and the bridge join the namespace of the launcher's pid, which is the silo's own until <c>unshare</c> has
+    /// made the new one. Seen on a loaded machine: slirp4netns started first, configured the host's namespace, and the pod's
+    /// loopback stayed down (DevTools unreachable, the start timed out). So nothing joins before the namespace has changed.
+    /// </summary>
+    private static async Task WaitUntilInOwnNetworkNamespaceAsync(PodProcess launcher, CancellationToken cancellationToken)
+    {
+        var ours = new FileInfo("/proc/self/ns/net").LinkTarget;
+        var theirs = $"/proc/{launcher.Pid}/ns/net";
+        while (new FileInfo(theirs).LinkTarget is var target && (target is null || target == ours))
+        {
+            if (launcher.HasExited)
+            {
+                throw new InvalidOperationException($"The sandbox's launcher exited with code {launcher.ExitCode} before making its network namespace.{Suffix(launcher)}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(1), cancellationToken);
+        }
     }
 
     /// <summary>slirp4netns writes one byte to its ready fd (our stdout) once tap0 is up with its address and default route.</summary>
