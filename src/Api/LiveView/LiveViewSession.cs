@@ -35,6 +35,11 @@ internal sealed class LiveViewSession : IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private readonly Timer _adaptTimer;
     private string? _tab;
+
+    // Target.setDiscoverTargets reports every tab that already exists as created; only tabs opened after the view has
+    // chosen its first one are followed as new (else an old about:blank tab reported last could take the view, and the
+    // input, away from the page the automation drives).
+    private bool _followNewTabs;
     private string? _tabSession;
     private int? _heldAck;
     private int _quality;
@@ -89,6 +94,8 @@ internal sealed class LiveViewSession : IAsyncDisposable
                 {
                     view.Track(target);
                 }
+
+                view._followNewTabs = true;
             }
 
             await view.FollowAsync(null, cancellationToken);
@@ -221,13 +228,13 @@ internal sealed class LiveViewSession : IAsyncDisposable
                 OnFrame(e);
                 break;
             case "Target.targetCreated":
-                bool isPage;
+                bool isNewPage;
                 lock (_lock)
                 {
-                    isPage = Track(e.Params.GetProperty("targetInfo"));
+                    isNewPage = Track(e.Params.GetProperty("targetInfo")) && _followNewTabs;
                 }
 
-                if (isPage)
+                if (isNewPage)
                 {
                     // A new tab is what a person would be looking at now.
                     _ = FollowAsync(e.Params.GetProperty("targetInfo").GetProperty("targetId").GetString(), CancellationToken.None);
