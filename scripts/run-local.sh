@@ -57,7 +57,15 @@ export UFBrowsers__LocalChromium__PodsDirectory="/tmp/ufbrowsers-pods-$port"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
 dotnet src/Api/bin/Release/net10.0/UFBrowsers.Api.dll --contentRoot "$PWD/src/Api/bin/Release/net10.0" --urls "$url" > "$data/ufbrowsers.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; bash scripts/local-postgres.sh stop' EXIT INT TERM
+# Under `set -e` a failing command in a trap ends it early, so every step of the clean-up tolerates failure (the API may
+# already be gone, and `wait` reports its exit code); PostgreSQL is stopped whatever happened before.
+stop_all() {
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  bash scripts/local-postgres.sh stop || true
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
 
 for _ in $(seq 1 120); do
   curl -fs "$url/health/live" >/dev/null 2>&1 && break
