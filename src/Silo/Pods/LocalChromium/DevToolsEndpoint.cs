@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using UFBrowsers.Pods;
+using UFBrowsers.Silo.Browsers;
 
 namespace UFBrowsers.Silo.Pods.LocalChromium;
 
@@ -48,20 +49,7 @@ internal sealed record DevToolsEndpoint(string? Socket, int? Port)
         var handler = new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.Zero };
         if (Socket is { } path)
         {
-            handler.ConnectCallback = async (_, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            };
+            handler.ConnectCallback = (_, cancellationToken) => DevToolsTransport.ConnectUnixAsync(path, cancellationToken);
         }
 
         return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };
