@@ -42,15 +42,15 @@ internal static class ProfileEndpoints
             return ApiProblem.BadRequest("invalid_profile", "profile.id must be a profile id (prf_ and 32 hex digits).");
         }
 
-        var view = await grains.For<IProfileGrain>(profile.Id!).Get(customerId);
-        if (view is null)
+        var check = await grains.For<IProfileGrain>(profile.Id!).CheckOpen(customerId, sessionId, profile.Persist);
+        return check.Outcome switch
         {
-            return ProfileProblems.NotFound($"No profile '{profile.Id}'.");
-        }
-
-        return profile.Persist && view.PersistingSessionId is { } holder && holder != sessionId
-            ? ProfileProblems.InUse($"Profile '{profile.Id}' is in use by session {holder}, which persists into it; end that session, or start this one with persist: false.")
-            : null;
+            ProfileOpenOutcome.NotFound => ProfileProblems.NotFound($"No profile '{profile.Id}'."),
+            ProfileOpenOutcome.InUse => ProfileProblems.InUse(
+                $"Profile '{profile.Id}' is in use by session {check.Holder}, which persists into it; end that session, or start this one with persist: false."),
+            ProfileOpenOutcome.NotConfigured => ProfileProblems.NotConfigured,
+            _ => null,
+        };
     }
 
     private static async Task<IResult> Create(ClaimsPrincipal user, IGrainFactory grains, CreateProfileRequest body)

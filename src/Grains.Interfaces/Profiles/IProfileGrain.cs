@@ -12,6 +12,13 @@ public interface IProfileGrain : IGrainWithStringKey
     Task<ProfileView?> Get(string customerId);
 
     /// <summary>
+    /// What <see cref="Open"/> would answer now, changing nothing: asked before a session takes a pod, so that an unknown
+    /// profile or a second writer is refused before anything is held (<see cref="Open"/> still decides, at the start).
+    /// </summary>
+    [Alias("CheckOpen")]
+    Task<ProfileOpenCheck> CheckOpen(string customerId, string sessionId, bool persist);
+
+    /// <summary>
     /// Opens the profile for a starting session: its saved state, and with <paramref name="persist"/> the lease, which a
     /// session that ended or never started no longer holds (it is taken from it).
     /// </summary>

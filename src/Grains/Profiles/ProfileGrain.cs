@@ -42,6 +42,25 @@ public sealed class ProfileGrain(
         return profile is null ? null : View(profile, await LiveHolder(profile));
     }
 
+    public async Task<ProfileOpenCheck> CheckOpen(string customerId, string sessionId, bool persist)
+    {
+        if (!store.CanStoreState)
+        {
+            return new ProfileOpenCheck(ProfileOpenOutcome.NotConfigured);
+        }
+
+        var profile = await Owned(customerId);
+        if (profile is null)
+        {
+            return new ProfileOpenCheck(ProfileOpenOutcome.NotFound);
+        }
+
+        // A replay of the holder's own start (same idempotency key) is not a second writer.
+        return persist && profile.LeaseSessionId is { } holder && holder != sessionId && await HolderIsLive(holder)
+            ? new ProfileOpenCheck(ProfileOpenOutcome.InUse, holder)
+            : new ProfileOpenCheck(ProfileOpenOutcome.Opened);
+    }
+
     public async Task<ProfileOpening> Open(string customerId, string sessionId, bool persist)
     {
         if (!store.CanStoreState)
