@@ -186,4 +186,34 @@ public sealed class PodPoolDemandTests(ClusterFixture fixture)
 
         return await all;
     }
+
+    [Fact]
+    public async Task A_hand_out_is_replaced_after_the_refill_delay_while_a_warm_pod_remains_and_at_once_when_it_took_the_last()
+    {
+        // handout: two warm pods at most and at least, RefillDelayMilliseconds 3000 (real time).
+        const string Pool = "handout";
+        var pool = Grains.GetGrain<IPodPoolGrain>(Pool);
+        await pool.Warm();
+        await Eventually.Until(async () => await pool.GetStatus() is { Ready: 2, Creating: 0 });
+        var before = Pods.CreationsBegun(Pool);
+
+        // One warm pod is left for the next session: the replacement waits, so nothing launches beside the customer's first steps.
+        Assert.NotNull(await pool.Acquire(SessionIds.New()));
+        Assert.Equal(before, Pods.CreationsBegun(Pool));
+        Assert.Equal(1, (await pool.GetStatus()).Ready);
+
+        // ...and starts once the delay has passed.
+        await Eventually.Until(async () => Pods.CreationsBegun(Pool) == before + 1 && await pool.GetStatus() is { Ready: 2 }, 20);
+
+        // Two sessions in a row: the second takes the last warm pod, and the pool refills at once (the first one's delayed
+        // refill, when it comes, finds the pool at its target and launches nothing more).
+        before = Pods.CreationsBegun(Pool);
+        Assert.NotNull(await pool.Acquire(SessionIds.New()));
+        Assert.Equal(before, Pods.CreationsBegun(Pool));
+        Assert.NotNull(await pool.Acquire(SessionIds.New()));
+        Assert.Equal(before + 2, Pods.CreationsBegun(Pool));
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        Assert.Equal(before + 2, Pods.CreationsBegun(Pool));
+        Assert.Equal(2, (await pool.GetStatus()).Ready);
+    }
 }

@@ -15,7 +15,7 @@ public sealed class WarmDemandTests
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
 
     private static NodePoolOptions Pool(int minWarm = 2, int? maxWarm = 16, int margin = 2) =>
-        new() { MinWarm = minWarm, MaxWarm = maxWarm, WarmMargin = margin, DemandWindowSeconds = 5, InitialLaunchSeconds = 1 };
+        new() { MinWarm = minWarm, MaxWarm = maxWarm, WarmMargin = margin, DemandWindowSeconds = 5, InitialLaunchSeconds = 1, RefillDelayMilliseconds = 0 };
 
     /// <summary>Launches that all took <paramref name="seconds"/>, enough of them for the deviation to fade.</summary>
     private static void Launches(WarmDemand demand, double seconds, int count = 40)
@@ -49,6 +49,22 @@ public sealed class WarmDemandTests
         Assert.InRange(target.ArrivalsPerSecond, 2.9, 3.2);
         Assert.InRange(target.LaunchSeconds, 0.5, 0.51);
         Assert.Equal((4, 4, WarmTargetLimit.Demand), (target.Pods, target.Wanted, target.LimitedBy));
+    }
+
+    [Fact]
+    public void The_refill_delay_counts_as_part_of_a_launch()
+    {
+        var pool = Pool();
+        pool.RefillDelayMilliseconds = 500;
+        var demand = new WarmDemand(pool);
+        Launches(demand, 0.5);
+
+        Arrivals(demand, 3, TimeSpan.FromSeconds(60));
+        var target = demand.Target(_clock.GetUtcNow(), Unbounded, null);
+
+        // 3/s × (0.5 s delay + 0.5 s launch) = 3 arrivals before a replacement is ready: ceil(3 + 2) = 5 (4 without the delay).
+        Assert.InRange(target.LaunchSeconds, 0.5, 0.51);
+        Assert.Equal((5, 5, WarmTargetLimit.Demand), (target.Pods, target.Wanted, target.LimitedBy));
     }
 
     [Fact]

@@ -39,6 +39,14 @@ public sealed class NodePoolOptions
     public double InitialLaunchSeconds { get; set; } = 1;
 
     /// <summary>
+    /// How long the replacement of a warm pod that was handed out waits before it starts, while the pool still holds another
+    /// warm pod for the next session (when it held none, the replacement starts at once). A launch takes a few hundred
+    /// milliseconds of CPU, and the first moments of a browser just handed out (the customer connects, opens a page,
+    /// evaluates) are when a busy machine is felt most. The warm target counts this wait as part of a launch. 0: at once.
+    /// </summary>
+    public int RefillDelayMilliseconds { get; set; } = 200;
+
+    /// <summary>
     /// Pods a pool that keeps warm pods launches at once; sessions that find none ready queue for them. Launches share the
     /// machine (or the node), so starting many together makes each slower. Unset: the provider's hint (local: the machine's
     /// processors, as a launch is CPU-bound), else <see cref="DefaultMaxParallelStarts"/>.

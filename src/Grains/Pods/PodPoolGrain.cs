@@ -66,6 +66,8 @@ public sealed class PodPoolGrain(
     private NodePoolOptions _pool = new();
     private WarmDemand _demand = new(new NodePoolOptions());
     private int _reportedTarget = -1;
+    private bool _refillScheduled;
+    private bool _deactivating;
 
     private string NodePool => this.GetPrimaryKeyString();
 
@@ -96,6 +98,7 @@ public sealed class PodPoolGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _deactivating = true;
         foreach (var (_, waiter) in _warmWaiters)
         {
             waiter.TrySetResult(null);
@@ -126,7 +129,7 @@ public sealed class PodPoolGrain(
             _hits++;
             metrics.PoolHit(NodePool);
             ReadyChanged();
-            Refill();
+            RefillAfterHandOut();
             await Assign(pod, assignment, timeout);
             return pod;
         }
@@ -487,6 +490,37 @@ public sealed class PodPoolGrain(
         }
 
         return _demand.Target(clock.GetUtcNow(), podsFree, memoryFree);
+    }
+
+    /// <summary>
+    /// The refill after a hand-out: <see cref="NodePoolOptions.RefillDelayMilliseconds"/> later while another warm pod is
+    /// ready for the next session, so the launch does not share the machine with the customer's first steps; at once when
+    /// the pool has no warm pod left.
+    /// </summary>
+    private void RefillAfterHandOut()
+    {
+        if (_pool.RefillDelayMilliseconds <= 0 || _ready.First is null)
+        {
+            Refill();
+            return;
+        }
+
+        if (!_refillScheduled)
+        {
+            _refillScheduled = true;
+            _ = RefillLaterAsync(TimeSpan.FromMilliseconds(_pool.RefillDelayMilliseconds));
+        }
+    }
+
+    private async Task RefillLaterAsync(TimeSpan delay)
+    {
+        // Real time, not the grain's clock: this only spaces work out on the machine.
+        await Task.Delay(delay);
+        _refillScheduled = false;
+        if (!_deactivating)
+        {
+            Refill();
+        }
     }
 
     /// <summary>Starts warm pods up to the target (a few at a time), and deletes warm pods beyond it that waited too long unused.</summary>

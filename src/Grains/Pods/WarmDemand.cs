@@ -64,7 +64,8 @@ public sealed class WarmDemand(NodePoolOptions options)
     {
         var rate = ArrivalsPerSecond(now);
         var launch = LaunchTime.TotalSeconds;
-        var expected = rate * launch;
+        // A hand-out's replacement is ready the refill delay plus a launch after it.
+        var expected = rate * (launch + Math.Max(0, options.RefillDelayMilliseconds) / 1000.0);
         // The margin covers the arrivals' spread around their mean; it counts in full once a launch expects a whole arrival
         // (below that, the minimum covers the spread: at 0.2 expected arrivals, two in one launch happen 1.7% of the time).
         var wanted = expected < NoDemand ? 0 : (int)Math.Ceiling(expected + Math.Max(0, options.WarmMargin) * Math.Min(1, expected) - 1e-9);

@@ -103,6 +103,10 @@ public sealed class ClusterFixture : IAsyncLifetime
                 ["UFBrowsers:Pods:NodePools:late:MaxPods"] = "5",
                 ["UFBrowsers:Pods:NodePools:tight:MinWarm"] = "5",
                 ["UFBrowsers:Pods:NodePools:tight:MaxPods"] = "20",
+                ["UFBrowsers:Pods:NodePools:handout:MinWarm"] = "2",
+                ["UFBrowsers:Pods:NodePools:handout:MaxWarm"] = "2",
+                ["UFBrowsers:Pods:NodePools:handout:MaxPods"] = "20",
+                ["UFBrowsers:Pods:NodePools:handout:RefillDelayMilliseconds"] = "3000",
                 // Real seconds: how long a session waits for a pod made on demand (a test holds a creation past it).
                 ["UFBrowsers:Pods:AcquireTimeoutSeconds"] = "2",
             }).AddInMemoryCollection(TestPlans.Configuration).Build();
