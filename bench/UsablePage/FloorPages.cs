@@ -10,7 +10,7 @@ namespace UFBrowsers.Bench.UsablePage;
 /// <summary>
 /// The floor: Chromium launched directly (the local provider with <c>Sandbox=false</c>: the product's own command line and
 /// warm-up, no sandbox, no gateway, no control plane), kept ready ahead of use and handed out only once it has idled for
-/// <c>--floor-age</c>. The client connects to its DevTools port itself. Waiting for a ready browser is not counted in the
+/// <c>--floor-age</c>; a browser handed out is replaced after the product pool's refill delay. The client connects to its DevTools port itself. Waiting for a ready browser is not counted in the
 /// floor's time to a usable page.
 /// </summary>
 internal sealed class FloorPages : IPageSource
@@ -19,6 +19,7 @@ internal sealed class FloorPages : IPageSource
 
     private readonly LocalChromiumPodProvider _provider;
     private readonly TimeSpan _age;
+    private readonly TimeSpan _refillDelay;
     private readonly Channel<ReadyBrowser> _ready = Channel.CreateUnbounded<ReadyBrowser>();
     private readonly SemaphoreSlim _refill = new(0);
     private readonly CancellationTokenSource _stopping = new();
@@ -27,8 +28,9 @@ internal sealed class FloorPages : IPageSource
     private int _stocked;
     private long _misses;
 
-    private FloorPages(VariantSpec spec, LocalChromiumPodProvider provider, TimeSpan age)
+    private FloorPages(VariantSpec spec, LocalChromiumPodProvider provider, TimeSpan age, TimeSpan refillDelay)
     {
+        _refillDelay = refillDelay;
         Spec = spec;
         _provider = provider;
         _age = age;
@@ -48,7 +50,7 @@ internal sealed class FloorPages : IPageSource
         }
     }
 
-    public static async Task<FloorPages> StartAsync(VariantSpec spec, string podsDirectory, TimeSpan age)
+    public static async Task<FloorPages> StartAsync(VariantSpec spec, string podsDirectory, TimeSpan age, TimeSpan refillDelay)
     {
         var options = new LocalChromiumOptions { PodsDirectory = podsDirectory, Sandbox = false };
         if (spec.BuildSetting is { } build)
@@ -59,7 +61,7 @@ internal sealed class FloorPages : IPageSource
         options.WarmUp.Enabled = !spec.Cold;
         var provider = new LocalChromiumPodProvider(Options.Create(options), new NoLossReporter(), NullLogger<LocalChromiumPodProvider>.Instance);
         await provider.StartAsync(CancellationToken.None);
-        return new FloorPages(spec, provider, age);
+        return new FloorPages(spec, provider, age, refillDelay);
     }
 
     public async Task<BrowserHandout> OpenAsync(CancellationToken cancellationToken)
@@ -72,7 +74,15 @@ internal sealed class FloorPages : IPageSource
         }
 
         Interlocked.Decrement(ref _stocked);
-        _refill.Release();
+        // As the product's pool does: the replacement waits the refill delay while another browser is ready.
+        if (_refillDelay > TimeSpan.Zero && _ready.Reader.Count > 0)
+        {
+            _ = Task.Delay(_refillDelay, CancellationToken.None).ContinueWith(_ => _refill.Release(), TaskScheduler.Default);
+        }
+        else
+        {
+            _refill.Release();
+        }
         var idle = TimeProvider.System.GetElapsedTime(browser.ReadyAt);
         if (idle < _age)
         {

@@ -18,9 +18,11 @@ internal sealed class ProductPages : IPageSource
 {
     private readonly BenchApiHost _host;
     private readonly HttpClient _client;
+    private readonly SpanRecorder? _spans;
 
-    private ProductPages(VariantSpec spec, BenchApiHost host, HttpClient client)
+    private ProductPages(VariantSpec spec, BenchApiHost host, HttpClient client, SpanRecorder? spans)
     {
+        _spans = spans;
         Spec = spec;
         _host = host;
         _client = client;
@@ -28,7 +30,7 @@ internal sealed class ProductPages : IPageSource
 
     public VariantSpec Spec { get; }
 
-    public static async Task<ProductPages> StartAsync(VariantSpec spec, PostgresServer postgres, string podsDirectory, int? warmTarget)
+    public static async Task<ProductPages> StartAsync(VariantSpec spec, PostgresServer postgres, string podsDirectory, int? warmTarget, SpanRecorder? spans)
     {
         var settings = BenchSettings.ForSilo("Postgres", await postgres.CreateDatabaseAsync());
         var pool = "UFBrowsers:Pods:NodePools:" + BenchSettings.NodePool;
@@ -53,11 +55,12 @@ internal sealed class ProductPages : IPageSource
 
         var host = await BenchApiHost.StartAsync(settings, services => services.GetRequiredService<LocalChromiumPodProvider>());
         var customer = (await BenchCustomers.CreateAsync(host, 1, credits: 1_000_000, prefix: spec.Kind))[0];
-        return new ProductPages(spec, host, host.NewClient(customer.ApiKey));
+        return new ProductPages(spec, host, host.NewClient(customer.ApiKey), spans);
     }
 
     public async Task<BrowserHandout> OpenAsync(CancellationToken cancellationToken)
     {
+        using var measured = Spec.Kind == VariantSpec.Sandbox ? _spans?.Measure("bench.create") : null;
         var started = TimeProvider.System.GetTimestamp();
         using var response = await _client.PostAsJsonAsync("/v1/sessions", new { }, cancellationToken);
         if (!response.IsSuccessStatusCode)

@@ -33,20 +33,23 @@ var root = Path.Combine(Path.GetTempPath(), "ufb-bench-usable-" + Environment.Pr
 var postgres = new PostgresServer();
 await postgres.InitializeAsync();
 var sources = new List<IPageSource>();
+// --spans: the product's own spans of each sandboxed create, to show where a create's time goes (costs a little).
+using var spans = args.Contains("--spans") ? new SpanRecorder() : null;
 try
 {
     foreach (var variant in options.Variants)
     {
         var directory = Path.Combine(root, sources.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         sources.Add(variant.IsFloor
-            ? await FloorPages.StartAsync(variant, directory, options.FloorAge)
-            : await ProductPages.StartAsync(variant, postgres, directory, options.WarmTarget));
+            ? await FloorPages.StartAsync(variant, directory, options.FloorAge, TimeSpan.FromMilliseconds(new UFBrowsers.Grains.Pods.NodePoolOptions().RefillDelayMilliseconds))
+            : await ProductPages.StartAsync(variant, postgres, directory, options.WarmTarget, spans));
     }
 
     using var playwright = await Playwright.CreateAsync();
     using var log = new SessionLog(options.Csv);
     var runner = new ShapeRunner(sources, new CustomerClient(playwright), options, log, stopping.Token);
     await runner.WarmUpAsync(sessions: 3);
+    spans?.Clear();
 
     var results = new List<ShapeResult>();
     foreach (var shape in options.Shapes)
@@ -67,6 +70,13 @@ try
     foreach (var line in results.SelectMany(Report.Targets))
     {
         Console.WriteLine("  " + line);
+    }
+
+    if (spans is not null)
+    {
+        Console.WriteLine();
+        Console.WriteLine("Where a sandboxed create's time goes (the product's spans):");
+        Console.WriteLine(spans.Report());
     }
 
     Console.WriteLine($"load after: {MachineLoad.Line()}");
