@@ -106,6 +106,7 @@ internal sealed class LiveViewBench : IAsyncDisposable
             }
 
             var into = watched ? with : without;
+            var blockStart = Stopwatch.GetTimestamp();
             for (var n = 0; n < perBlock; n++)
             {
                 var started = Stopwatch.GetTimestamp();
@@ -115,7 +116,7 @@ internal sealed class LiveViewBench : IAsyncDisposable
 
             if (viewer is not null)
             {
-                Console.WriteLine($"  (block {block}: viewer got {viewer.Frames} frames)");
+                Console.WriteLine($"  (block {block}: viewer got {viewer.Frames} frames in {Stopwatch.GetElapsedTime(blockStart).TotalMilliseconds:F0} ms)");
                 await viewer.DisposeAsync();
             }
         }

@@ -49,7 +49,7 @@ internal sealed class LiveViewSession : IAsyncDisposable
     private long _framesCaptured;
     private int _calmRounds;
     private long _sequence;
-    private long _lastAck;
+    private long _nextAckAt;
     private bool _closed;
     private bool _disposed;
 
@@ -423,16 +423,26 @@ internal sealed class LiveViewSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Lets the browser paint the next frame, no sooner than <see cref="LiveViewOptions.MinFrameInterval"/> after the last.</summary>
+    /// <summary>
+    /// Lets the browser paint the next frame, no sooner than <see cref="LiveViewOptions.MinFrameInterval"/> after the last
+    /// acknowledgement. The browser keeps a few frames in flight, so acknowledgements are given out in turn: each takes the
+    /// next free slot, and frames that arrive together do not all go back at once.
+    /// </summary>
     private async Task AckAsync(int frameId, string session)
     {
-        var wait = _options.MinFrameInterval - Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastAck));
-        if (wait > TimeSpan.Zero)
+        var interval = (long)(_options.MinFrameInterval.TotalSeconds * Stopwatch.Frequency);
+        long now = Stopwatch.GetTimestamp(), due;
+        lock (_lock)
         {
-            await Task.Delay(wait);
+            due = Math.Max(now, _nextAckAt);
+            _nextAckAt = due + interval;
         }
 
-        Interlocked.Exchange(ref _lastAck, Stopwatch.GetTimestamp());
+        if (due > now)
+        {
+            await Task.Delay(Stopwatch.GetElapsedTime(now, due));
+        }
+
         await Quietly(() => _cdp.SendAsync("Page.screencastFrameAck", new { sessionId = frameId }, session));
     }
 

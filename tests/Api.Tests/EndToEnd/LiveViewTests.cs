@@ -193,6 +193,57 @@ public sealed class LiveViewTests(ChromiumProductFixture product, ITestOutputHel
         await tenant.Client.PostAsync($"/v1/sessions/{second}/end", null);
     }
 
+    [Fact]
+    public async Task A_page_that_changes_all_the_time_is_sent_no_faster_than_the_frame_interval_however_fast_the_viewer_acknowledges()
+    {
+        var tenant = await product.NewTenant(credits: 10);
+        using var playwright = await Playwright.CreateAsync();
+        var (sessionId, automation, page) = await StartSession(tenant, playwright, "/button");
+        // A change on every animation frame: the browser would paint 60 frames a second for a viewer that keeps up.
+        await page.EvaluateAsync("() => { let n = 0; const tick = () => { document.getElementById('target').textContent = 'frame ' + n++; requestAnimationFrame(tick); }; tick(); }");
+
+        // A viewer that acknowledges each frame the moment it arrives.
+        using var viewer = new ClientWebSocket();
+        await viewer.ConnectAsync(WebSocketUrl(await LiveLink(tenant, sessionId, interactive: false)), CancellationToken.None);
+        await viewer.SendAsync("""{"type":"size","width":800,"height":600}"""u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[8 << 20];
+        var frames = 0;
+        var watched = TimeSpan.FromSeconds(4);
+        var started = DateTime.UtcNow;
+        using (var stop = new CancellationTokenSource(watched))
+        {
+            try
+            {
+                while (true)
+                {
+                    ValueWebSocketReceiveResult received;
+                    do
+                    {
+                        received = await viewer.ReceiveAsync(buffer.AsMemory(), stop.Token);
+                    }
+                    while (!received.EndOfMessage);
+
+                    if (received.MessageType == WebSocketMessageType.Binary)
+                    {
+                        frames++;
+                        await viewer.SendAsync("""{"type":"ack"}"""u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        // MinFrameInterval is 100 ms: 40 in 4 s, plus the few the browser keeps in flight. Acknowledging every frame that
+        // arrived together at once (the earlier pacing) let three through per interval.
+        var elapsed = DateTime.UtcNow - started;
+        output.WriteLine($"{frames} frames in {elapsed.TotalMilliseconds:F0} ms");
+        Assert.InRange(frames, 5, (int)(elapsed.TotalMilliseconds / 100) + 4);
+        viewer.Abort();
+        await automation.CloseAsync();
+    }
+
     private async Task<(string SessionId, IBrowser Automation, IPage Page)> StartSession(TestTenant tenant, IPlaywright playwright, string path)
     {
         var created = await (await tenant.Client.CreateSession()).Json();
