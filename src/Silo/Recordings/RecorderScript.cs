@@ -74,6 +74,9 @@ public static class RecorderScript
                        sampling: { mousemove: 50, scroll: 150, media: 800, input: 'last' },
                        recordCanvas: false, collectFonts: false, inlineImages: false
                      }) || null;
+                     // The first snapshot (the whole document) goes out now, not with the next batch or at the next
+                     // navigation's pagehide, where serialising it would delay the next page.
+                     setTimeout(flush, 0);
                    } catch (e) { stopped = true; }
                  }
                  // The first snapshot is taken once the page has loaded (or a second after its DOM is ready, should loading
