@@ -48,8 +48,8 @@ public sealed class NodePoolOptions
 
     /// <summary>
     /// Pods a pool that keeps warm pods launches at once; sessions that find none ready queue for them. Launches share the
-    /// machine (or the node), so starting many together makes each slower. Unset: the provider's hint (local: the machine's
-    /// processors, as a launch is CPU-bound), else <see cref="DefaultMaxParallelStarts"/>.
+    /// machine (or the node), so starting many together makes each slower. Unset: the provider's hint (local: twice the
+    /// machine's processors, as a launch is mostly CPU and partly waiting), else <see cref="DefaultMaxParallelStarts"/>.
     /// </summary>
     public int? MaxParallelStarts { get; set; }
 

@@ -623,7 +623,10 @@ public sealed class PodPoolGrain(
         var started = clock.GetTimestamp();
         try
         {
-            var pod = await provider.CreateAsync(NodePool, cancellationToken, assignment);
+            // On the thread pool: a launch's own steps (spawning processes, polling for DevTools, the warm-up's messages)
+            // would otherwise each take a turn of this grain, and sessions' acquisitions would queue behind them.
+            var nodePool = NodePool;
+            var pod = await Task.Run(() => provider.CreateAsync(nodePool, cancellationToken, assignment), CancellationToken.None);
             var took = clock.GetElapsedTime(started);
             _demand.Launched(took);
             metrics.PodLaunched(NodePool, took);
@@ -675,7 +678,7 @@ public sealed class PodPoolGrain(
     {
         try
         {
-            await provider.DeleteAsync(pod, CancellationToken.None);
+            await Task.Run(() => provider.DeleteAsync(pod, CancellationToken.None), CancellationToken.None);
         }
         catch (Exception ex)
         {
