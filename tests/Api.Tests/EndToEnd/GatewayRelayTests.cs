@@ -40,12 +40,14 @@ public sealed class GatewayRelayTests(ChromiumProductFixture product)
         }
 
         var ending = tenant.Client.PostAsync($"/v1/sessions/{id}/end", null);
-        var (dataBytes, endedAMessage, status, description) = await raw.ReadToClose(TimeSpan.FromSeconds(30), pauseBetweenReads: TimeSpan.FromMilliseconds(5));
+        var (_, endedAMessage, status, description) = await raw.ReadToClose(TimeSpan.FromSeconds(30), pauseBetweenReads: TimeSpan.FromMilliseconds(5));
         (await ending).EnsureSuccessStatusCode();
 
+        // Whole frames only (ReadToClose parses every frame up to the close), the message left unfinished. How much more of
+        // it came first depends on how far the browser had got when the end arrived: none at all is a valid answer too
+        // (a CI run under load saw it once).
         Assert.Equal(((WebSocketCloseStatus)CloseCodes.EndedByApi, "ended_by_api"), (status, description));
         Assert.False(endedAMessage, "the screenshot's message was not finished");
-        Assert.True(dataBytes > 0, "some of the screenshot came before the close");
     }
 
     [Fact]
