@@ -44,6 +44,8 @@ internal static class SteadyArrival
             await WaitForWarmPods(pool);
             Console.WriteLine($"warm pool ready: {Describe(await pool.GetStatus())}; load average {LoadAverage.Now()}");
 
+            // --spans: the product's spans of every create, to show where the slow ones spend their time (costs a little).
+            using var spans = options.Spans ? new SpanRecorder() : null;
             var samples = new ConcurrentBag<CreateSample>();
             var timeline = new List<(double At, PodPoolStatus Status)>();
             var clock = Stopwatch.StartNew();
@@ -65,7 +67,7 @@ internal static class SteadyArrival
                     await Task.Delay(wait);
                 }
 
-                sessions.Add(OneSessionAsync(http, clock, TimeSpan.FromSeconds(options.SessionSeconds), samples));
+                sessions.Add(OneSessionAsync(http, clock, TimeSpan.FromSeconds(options.SessionSeconds), samples, spans));
             }
 
             await Task.WhenAll(sessions);
@@ -73,6 +75,13 @@ internal static class SteadyArrival
             await sampling;
 
             Report(options, samples.ToList(), atSettle ?? end, end, timeline);
+            if (spans is not null)
+            {
+                Console.WriteLine();
+                Console.WriteLine("Where a create's time goes (the product's spans, all creates):");
+                Console.WriteLine(spans.Report());
+            }
+
             return 0;
         }
         finally
@@ -84,14 +93,21 @@ internal static class SteadyArrival
         }
     }
 
-    private static async Task OneSessionAsync(HttpClient http, Stopwatch clock, TimeSpan lasting, ConcurrentBag<CreateSample> samples)
+    private static async Task OneSessionAsync(HttpClient http, Stopwatch clock, TimeSpan lasting, ConcurrentBag<CreateSample> samples, SpanRecorder? spans)
     {
         var at = clock.Elapsed;
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/sessions") { Content = new ByteArrayContent(EmptyBody) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        var started = Stopwatch.GetTimestamp();
-        using var response = await http.SendAsync(request);
-        var took = Stopwatch.GetElapsedTime(started);
+        HttpResponseMessage response;
+        TimeSpan took;
+        using (spans?.Measure("bench.create"))
+        {
+            var started = Stopwatch.GetTimestamp();
+            response = await http.SendAsync(request);
+            took = Stopwatch.GetElapsedTime(started);
+        }
+
+        using var answered = response;
         string? id = null;
         if (response.IsSuccessStatusCode)
         {
