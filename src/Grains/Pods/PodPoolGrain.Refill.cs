@@ -1,11 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.Concurrency;
 using UFBrowsers.Grains.Telemetry;
-using UFBrowsers.Grains.Customers;
 using UFBrowsers.Pods;
-using UFBrowsers.Sessions;
 
 namespace UFBrowsers.Grains.Pods;
 

@@ -1,9 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.Concurrency;
-using UFBrowsers.Grains.Telemetry;
-using UFBrowsers.Grains.Customers;
 using UFBrowsers.Pods;
 using UFBrowsers.Sessions;
 
