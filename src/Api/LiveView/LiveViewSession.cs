@@ -50,8 +50,6 @@ internal sealed class LiveViewSession : IAsyncDisposable
     private int _calmRounds;
     private long _sequence;
     private long _nextAckAt;
-    private int _paused;
-    private byte[]? _lastImage;
     private bool _closed;
     private bool _disposed;
 
@@ -333,7 +331,6 @@ internal sealed class LiveViewSession : IAsyncDisposable
             {
                 _tab = targetId;
                 _heldAck = null;
-                _lastImage = null;
             }
 
             _tabSession = session;
@@ -385,13 +382,10 @@ internal sealed class LiveViewSession : IAsyncDisposable
         data.CopyTo(frame, 4 + header.Length);
 
         List<LiveViewer> viewers;
-        bool unchanged;
         lock (_lock)
         {
             viewers = [.. _viewers];
             _framesCaptured++;
-            unchanged = _lastImage is not null && data.AsSpan().SequenceEqual(_lastImage);
-            _lastImage = data;
         }
 
         var ackNow = viewers.Exists(v => v.CanTakeFrame);
@@ -402,7 +396,7 @@ internal sealed class LiveViewSession : IAsyncDisposable
 
         if (ackNow)
         {
-            _ = PaceAsync(frameId, e.SessionId, unchanged);
+            _ = AckAsync(frameId, e.SessionId);
             return;
         }
 
@@ -425,21 +419,16 @@ internal sealed class LiveViewSession : IAsyncDisposable
 
         if (frameId is { } id && _tabSession is { } session)
         {
-            _ = PaceAsync(id, session, unchanged: false);
+            _ = AckAsync(id, session);
         }
     }
 
     /// <summary>
-    /// Lets the browser paint the next frame, no sooner than <see cref="LiveViewOptions.MinFrameInterval"/> after the
-    /// previous one. While the page changes faster than that, the screencast is stopped until the next frame is due and
-    /// then started again: a running screencast has the browser capture every frame it draws, acknowledged or not, and on
-    /// a page that changes all the time that capturing is what slows the automation (bench/LiveView, frames every 200 ms:
-    /// its round trip 1.16x slower while watched with acknowledgements held back, 1.03-1.05x with the screencast stopped
-    /// in between). A restarted screencast may send a frame of the page as it is: one the same as the frame before means
-    /// the page went still, and is acknowledged at once instead of starting another round, so a still page costs nothing
-    /// until it changes, and its first change after a still moment is sent at once.
+    /// Lets the browser paint the next frame, no sooner than <see cref="LiveViewOptions.MinFrameInterval"/> after the last
+    /// acknowledgement. The browser keeps a few frames in flight, so acknowledgements are given out in turn: each takes the
+    /// next free slot, and frames that arrive together do not all go back at once.
     /// </summary>
-    private async Task PaceAsync(int frameId, string session, bool unchanged)
+    private async Task AckAsync(int frameId, string session)
     {
         var interval = (long)(_options.MinFrameInterval.TotalSeconds * Stopwatch.Frequency);
         long now = Stopwatch.GetTimestamp(), due;
@@ -449,31 +438,12 @@ internal sealed class LiveViewSession : IAsyncDisposable
             _nextAckAt = due + interval;
         }
 
-        if (due <= now || unchanged)
+        if (due > now)
         {
-            await Quietly(() => _cdp.SendAsync("Page.screencastFrameAck", new { sessionId = frameId }, session));
-            return;
-        }
-
-        // Frames already in flight when the screencast stopped need no acknowledgement: a start begins afresh.
-        if (Interlocked.Exchange(ref _paused, 1) == 1)
-        {
-            return;
-        }
-
-        try
-        {
-            await Quietly(() => _cdp.SendAsync("Page.stopScreencast", sessionId: session));
             await Task.Delay(Stopwatch.GetElapsedTime(now, due));
-            if (_tabSession == session && !_closed)
-            {
-                await Quietly(() => StartScreencastAsync(session, CancellationToken.None));
-            }
         }
-        finally
-        {
-            Volatile.Write(ref _paused, 0);
-        }
+
+        await Quietly(() => _cdp.SendAsync("Page.screencastFrameAck", new { sessionId = frameId }, session));
     }
 
     /// <summary>Adapts the screencast to the viewers: their size, and how many frames had to wait for them.</summary>

@@ -194,22 +194,24 @@ public sealed class LiveViewTests(ChromiumProductFixture product, ITestOutputHel
     }
 
     [Fact]
-    public async Task A_page_that_changes_all_the_time_is_sent_no_faster_than_the_frame_interval_and_a_page_gone_still_costs_no_frames()
+    public async Task A_page_that_changes_all_the_time_is_sent_no_faster_than_the_frame_interval_however_fast_the_viewer_acknowledges()
     {
         var tenant = await product.NewTenant(credits: 10);
         using var playwright = await Playwright.CreateAsync();
         var (sessionId, automation, page) = await StartSession(tenant, playwright, "/button");
         // A change on every animation frame: the browser would paint 60 frames a second for a viewer that keeps up.
-        await page.EvaluateAsync("() => { window.animate = true; let n = 0; const tick = () => { if (!window.animate) return; document.getElementById('target').textContent = 'frame ' + n++; requestAnimationFrame(tick); }; tick(); }");
+        await page.EvaluateAsync("() => { let n = 0; const tick = () => { document.getElementById('target').textContent = 'frame ' + n++; requestAnimationFrame(tick); }; tick(); }");
 
         // A viewer that acknowledges each frame the moment it arrives.
         using var viewer = new ClientWebSocket();
         await viewer.ConnectAsync(WebSocketUrl(await LiveLink(tenant, sessionId, interactive: false)), CancellationToken.None);
         await viewer.SendAsync("""{"type":"size","width":800,"height":600}"""u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[8 << 20];
         var frames = 0;
-        var receiving = Task.Run(async () =>
+        var watched = TimeSpan.FromSeconds(4);
+        var started = DateTime.UtcNow;
+        using (var stop = new CancellationTokenSource(watched))
         {
-            var buffer = new byte[8 << 20];
             try
             {
                 while (true)
@@ -217,53 +219,28 @@ public sealed class LiveViewTests(ChromiumProductFixture product, ITestOutputHel
                     ValueWebSocketReceiveResult received;
                     do
                     {
-                        received = await viewer.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+                        received = await viewer.ReceiveAsync(buffer.AsMemory(), stop.Token);
                     }
                     while (!received.EndOfMessage);
 
-                    if (received.MessageType == WebSocketMessageType.Close)
-                    {
-                        return;
-                    }
-
                     if (received.MessageType == WebSocketMessageType.Binary)
                     {
-                        Interlocked.Increment(ref frames);
+                        frames++;
                         await viewer.SendAsync("""{"type":"ack"}"""u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
                     }
                 }
             }
-            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
+            catch (OperationCanceledException)
             {
             }
-        });
+        }
 
         // MinFrameInterval is 100 ms: 40 in 4 s, plus the few the browser keeps in flight. Acknowledging every frame that
-        // arrived together at once (an earlier pacing) let three through per interval.
-        var started = DateTime.UtcNow;
-        await Task.Delay(TimeSpan.FromSeconds(4));
-        var busyFrames = Volatile.Read(ref frames);
-        var busyTime = DateTime.UtcNow - started;
-        output.WriteLine($"changing page: {busyFrames} frames in {busyTime.TotalMilliseconds:F0} ms");
-        Assert.InRange(busyFrames, 5, (int)(busyTime.TotalMilliseconds / 100) + 4);
-
-        // The page stops changing: once the last changes are out, no more frames (a screencast restarted on a still page
-        // may send one frame of it, the same as the last, which must not start another round).
-        await page.EvaluateAsync("() => { window.animate = false; }");
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        var before = Volatile.Read(ref frames);
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        var stillFrames = Volatile.Read(ref frames) - before;
-        output.WriteLine($"still page: {stillFrames} frames in 2 s");
-        Assert.InRange(stillFrames, 0, 1);
-
-        // Its next change is sent.
-        before = Volatile.Read(ref frames);
-        await page.EvaluateAsync("() => { document.getElementById('target').textContent = 'changed once'; }");
-        await Eventually.Until(() => Task.FromResult(Volatile.Read(ref frames) > before));
-        Assert.True(Volatile.Read(ref frames) > before, "the change after a still moment reaches the viewer");
+        // arrived together at once (the earlier pacing) let three through per interval.
+        var elapsed = DateTime.UtcNow - started;
+        output.WriteLine($"{frames} frames in {elapsed.TotalMilliseconds:F0} ms");
+        Assert.InRange(frames, 5, (int)(elapsed.TotalMilliseconds / 100) + 4);
         viewer.Abort();
-        await receiving;
         await automation.CloseAsync();
     }
 
