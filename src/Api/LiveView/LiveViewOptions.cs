@@ -24,9 +24,8 @@ public sealed class LiveViewOptions
     /// <summary>
     /// The shortest time between two frames (10 per second by default): frames are acknowledged to the browser no sooner
     /// than this apart, so a page that changes all the time costs its browser and the API no more than that. A page that
-    /// was still gets its first frame at once. Each frame the browser captures and encodes takes CPU from the automation on
-    /// the same machine: at 30 per second its Runtime.evaluate round trip was about 1.2x slower while watched, at 10 about
-    /// 1.05x (README "Live view and recordings").
+    /// was still gets its first frame at once. A watched page costs the automation on the same machine: at 30 frames a
+    /// second its Runtime.evaluate round trip was about 1.2x slower, at 10 1.05-1.13x (README "Benchmarks and drills").
     /// </summary>
     public TimeSpan MinFrameInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
