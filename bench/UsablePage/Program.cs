@@ -1,6 +1,7 @@
 using Microsoft.Playwright;
 using UFBrowsers.Bench.UsablePage;
 using UFBrowsers.BenchSupport;
+using UFBrowsers.Grains.Pods;
 using UFBrowsers.TestSupport;
 
 // Time from POST /v1/sessions to a usable page, as a customer's Playwright script sees it, in three shapes of demand, against
@@ -41,7 +42,7 @@ try
     {
         var directory = Path.Combine(root, sources.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         sources.Add(variant.IsFloor
-            ? await FloorPages.StartAsync(variant, directory, options.FloorAge, TimeSpan.FromMilliseconds(new UFBrowsers.Grains.Pods.NodePoolOptions().RefillDelayMilliseconds))
+            ? await FloorPages.StartAsync(variant, directory, options.FloorAge, TimeSpan.FromMilliseconds(new NodePoolOptions().RefillDelayMilliseconds))
             : await ProductPages.StartAsync(variant, postgres, directory, options.WarmTarget, spans));
     }
 

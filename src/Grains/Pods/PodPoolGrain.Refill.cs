@@ -189,16 +189,6 @@ public sealed partial class PodPoolGrain
         }
     }
 
-    private static string ToSnake(WarmTargetLimit limit) => limit switch
-    {
-        WarmTargetLimit.Demand => "demand",
-        WarmTargetLimit.MinWarm => "min_warm",
-        WarmTargetLimit.MaxWarm => "max_warm",
-        WarmTargetLimit.MaxPods => "max_pods",
-        WarmTargetLimit.Memory => "memory",
-        _ => limit.ToString(),
-    };
-
     /// <summary>A pod whose session stopped waiting is never handed to anyone: deleted as soon as its start ends.</summary>
     private async Task DeleteWhenStarted(Task<PodLease?> creation)
     {

@@ -16,8 +16,9 @@ namespace UFBrowsers.Grains.Pods;
 /// </summary>
 /// <remarks>
 /// The warm target follows demand (<see cref="WarmDemand"/>: arrival rate × launch time + a margin, within the pool's bounds
-/// and the machine's memory). The pool refills toward it whenever it hands out, gets back or finishes starting a pod, and
-/// on a timer, starting at most <see cref="NodePoolOptions.MaxParallelStarts"/> pods at once; warm pods beyond the target
+/// and the machine's memory). The pool refills toward it whenever it hands out (after
+/// <see cref="NodePoolOptions.RefillDelayMilliseconds"/> while another warm pod is ready), gets back or finishes starting a
+/// pod, and on a timer, starting at most <see cref="NodePoolOptions.MaxParallelStarts"/> pods at once; warm pods beyond the target
 /// that waited unused for <see cref="NodePoolOptions.ShrinkAfterIdleSeconds"/> are deleted, oldest first.
 /// </remarks>
 /// <remarks>
@@ -318,4 +319,14 @@ public sealed partial class PodPoolGrain(
             _pool.MinWarm, _pool.EffectiveMaxWarm, _pool.MaxPods, ToSnake(target.LimitedBy), target.Wanted,
             Math.Round(target.ArrivalsPerSecond, 3), Math.Round(target.LaunchSeconds, 3), _refused, _trimmed));
     }
+
+    private static string ToSnake(WarmTargetLimit limit) => limit switch
+    {
+        WarmTargetLimit.Demand => "demand",
+        WarmTargetLimit.MinWarm => "min_warm",
+        WarmTargetLimit.MaxWarm => "max_warm",
+        WarmTargetLimit.MaxPods => "max_pods",
+        WarmTargetLimit.Memory => "memory",
+        _ => limit.ToString(),
+    };
 }
