@@ -15,8 +15,10 @@ namespace UFBrowsers.Api.LiveView;
 /// pass the gateway's policy), which follows the current tab and screencasts it while at least one viewer watches.
 /// </summary>
 /// <remarks>
-/// Frames are acknowledged to the browser (<c>Page.screencastFrameAck</c>) only when some viewer can take a new one, so
-/// the browser paints for the fastest viewer and no faster. Every two seconds the settings are adapted: the frame size to
+/// At most one frame per <see cref="LiveViewOptions.MinFrameInterval"/> is taken from the browser, with the screencast
+/// stopped in between while the page changes faster than that (<see cref="ScreencastPacer"/>), and a frame is
+/// acknowledged (<c>Page.screencastFrameAck</c>) only when some viewer can take a new one, so the browser paints for the
+/// fastest viewer and no faster. Every two seconds the settings are adapted: the frame size to
 /// the largest viewer, and quality, then every-nth-frame, lowered while frames wait on the viewers and raised again while
 /// they keep up.
 /// </remarks>
@@ -34,6 +36,7 @@ internal sealed class LiveViewSession : IAsyncDisposable
     private readonly SemaphoreSlim _switching = new(1, 1);
     private readonly CancellationTokenSource _closing = new();
     private readonly Timer _adaptTimer;
+    private readonly ScreencastPacer _pacer;
     private string? _tab;
 
     // Target.setDiscoverTargets reports every tab that already exists as created; only tabs opened after the view has
@@ -42,6 +45,7 @@ internal sealed class LiveViewSession : IAsyncDisposable
     private bool _followNewTabs;
     private string? _tabSession;
     private int? _heldAck;
+    private byte[]? _lastFrame;
     private int _quality;
     private int _everyNthFrame = 1;
     private (int Width, int Height) _frameSize = (1280, 800);
@@ -49,7 +53,6 @@ internal sealed class LiveViewSession : IAsyncDisposable
     private long _framesCaptured;
     private int _calmRounds;
     private long _sequence;
-    private long _nextAckAt;
     private bool _closed;
     private bool _disposed;
 
@@ -60,6 +63,7 @@ internal sealed class LiveViewSession : IAsyncDisposable
         _options = options;
         _logger = logger;
         _quality = options.MaxQuality;
+        _pacer = new ScreencastPacer(options.MinFrameInterval, TimeProvider.System);
         _adaptTimer = new Timer(_ => _ = AdaptAsync(), null, AdaptEvery, AdaptEvery);
     }
 
@@ -111,6 +115,7 @@ internal sealed class LiveViewSession : IAsyncDisposable
     /// <summary>Adds a viewer; false when the view is closing or full.</summary>
     public bool TryAdd(LiveViewer viewer)
     {
+        byte[]? lastFrame;
         lock (_lock)
         {
             if (_closed || _viewers.Count >= _options.MaxViewersPerSession)
@@ -119,9 +124,16 @@ internal sealed class LiveViewSession : IAsyncDisposable
             }
 
             _viewers.Add(viewer);
+            lastFrame = _lastFrame;
         }
 
         viewer.Send(TabsMessage());
+        if (lastFrame is not null)
+        {
+            // A still page sends no new frames: a viewer joining a running view starts from the last one.
+            viewer.OfferFrame(lastFrame);
+        }
+
         return true;
     }
 
@@ -331,6 +343,8 @@ internal sealed class LiveViewSession : IAsyncDisposable
             {
                 _tab = targetId;
                 _heldAck = null;
+                _lastFrame = null;
+                _pacer.Reset();
             }
 
             _tabSession = session;
@@ -364,7 +378,32 @@ internal sealed class LiveViewSession : IAsyncDisposable
             return;
         }
 
-        var frameId = e.Params.GetProperty("sessionId").GetInt32();
+        var session = e.SessionId;
+        var screencastId = e.Params.GetProperty("sessionId").GetInt32();
+        var data = e.Params.GetProperty("data").GetBytesFromBase64();
+        ScreencastDecision decision;
+        (TimeSpan Delay, int Pause) restart = default;
+        lock (_lock)
+        {
+            decision = _pacer.OnFrame(screencastId, data);
+            if (decision == ScreencastDecision.Stop)
+            {
+                restart = _pacer.RestartAfter();
+            }
+        }
+
+        switch (decision)
+        {
+            case ScreencastDecision.Drop:
+                return;
+            case ScreencastDecision.AcknowledgeOnly:
+                Acknowledge(screencastId, session);
+                return;
+            case ScreencastDecision.Stop:
+                _ = PauseAsync(session, restart.Delay, restart.Pause);
+                return;
+        }
+
         var metadata = e.Params.GetProperty("metadata");
         var header = JsonSerializer.SerializeToUtf8Bytes(new
         {
@@ -375,17 +414,20 @@ internal sealed class LiveViewSession : IAsyncDisposable
             capturedAt = metadata.TryGetProperty("timestamp", out var at) ? at.GetDouble() * 1000 : 0,
         });
         // [header length, 4 bytes big-endian][header JSON][JPEG]
-        var data = e.Params.GetProperty("data").GetBytesFromBase64();
         var frame = new byte[4 + header.Length + data.Length];
         BinaryPrimitives.WriteInt32BigEndian(frame, header.Length);
         header.CopyTo(frame, 4);
         data.CopyTo(frame, 4 + header.Length);
 
+        // Taken with the last frame in one step, so a viewer that joins now gets this frame either way (TryAdd).
         List<LiveViewer> viewers;
         lock (_lock)
         {
             viewers = [.. _viewers];
-            _framesCaptured++;
+            if (session == _tabSession)
+            {
+                _lastFrame = frame;
+            }
         }
 
         var ackNow = viewers.Exists(v => v.CanTakeFrame);
@@ -394,56 +436,64 @@ internal sealed class LiveViewSession : IAsyncDisposable
             viewer.OfferFrame(frame);
         }
 
-        if (ackNow)
-        {
-            _ = AckAsync(frameId, e.SessionId);
-            return;
-        }
-
         lock (_lock)
         {
-            _heldAck = frameId;
-            _framesHeld++;
+            _framesCaptured++;
+            if (!ackNow)
+            {
+                _heldAck = screencastId;
+                _framesHeld++;
+            }
+        }
+
+        if (ackNow)
+        {
+            Acknowledge(screencastId, session);
         }
     }
 
     /// <summary>A viewer caught up: the browser may paint the next frame.</summary>
     private void ReleaseHeldAck()
     {
-        int? frameId;
+        int? screencastId;
         lock (_lock)
         {
-            frameId = _heldAck;
+            screencastId = _heldAck;
             _heldAck = null;
         }
 
-        if (frameId is { } id && _tabSession is { } session)
+        if (screencastId is { } id && _tabSession is { } session)
         {
-            _ = AckAsync(id, session);
+            Acknowledge(id, session);
         }
     }
 
-    /// <summary>
-    /// Lets the browser paint the next frame, no sooner than <see cref="LiveViewOptions.MinFrameInterval"/> after the last
-    /// acknowledgement. The browser keeps a few frames in flight, so acknowledgements are given out in turn: each takes the
-    /// next free slot, and frames that arrive together do not all go back at once.
-    /// </summary>
-    private async Task AckAsync(int frameId, string session)
+    private void Acknowledge(int screencastId, string session) =>
+        _ = Quietly(() => _cdp.SendAsync("Page.screencastFrameAck", new { sessionId = screencastId }, session));
+
+    /// <summary>Stops the tab's screencast until the next frame is due, then starts it again unless the view moved on.</summary>
+    private async Task PauseAsync(string session, TimeSpan delay, int pause)
     {
-        var interval = (long)(_options.MinFrameInterval.TotalSeconds * Stopwatch.Frequency);
-        long now = Stopwatch.GetTimestamp(), due;
+        await Quietly(() => _cdp.SendAsync("Page.stopScreencast", sessionId: session));
+        try
+        {
+            await Task.Delay(delay, _closing.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        bool restart;
         lock (_lock)
         {
-            due = Math.Max(now, _nextAckAt);
-            _nextAckAt = due + interval;
+            restart = !_closed && _tabSession == session && _pacer.TryRestart(pause);
         }
 
-        if (due > now)
+        if (restart)
         {
-            await Task.Delay(Stopwatch.GetElapsedTime(now, due));
+            await Quietly(() => StartScreencastAsync(session, CancellationToken.None));
         }
-
-        await Quietly(() => _cdp.SendAsync("Page.screencastFrameAck", new { sessionId = frameId }, session));
     }
 
     /// <summary>Adapts the screencast to the viewers: their size, and how many frames had to wait for them.</summary>
@@ -451,6 +501,7 @@ internal sealed class LiveViewSession : IAsyncDisposable
     {
         (int Width, int Height) size;
         int quality, nth;
+        bool paused;
         lock (_lock)
         {
             if (_closed || _viewers.Count == 0)
@@ -467,6 +518,7 @@ internal sealed class LiveViewSession : IAsyncDisposable
             _framesHeld = _framesCaptured = 0;
             quality = _quality;
             nth = _everyNthFrame;
+            paused = _pacer.Paused;
             if (waited > 0.5)
             {
                 _calmRounds = 0;
@@ -499,6 +551,12 @@ internal sealed class LiveViewSession : IAsyncDisposable
         }
 
         (_frameSize, _quality, _everyNthFrame) = (size, quality, nth);
+        if (paused)
+        {
+            // The screencast starts again with these when the next frame is due.
+            return;
+        }
+
         await Quietly(() => StartScreencastAsync(session, CancellationToken.None));
     }
 
