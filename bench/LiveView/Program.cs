@@ -7,10 +7,10 @@ using UFBrowsers.Bench.LiveView;
 //                   attached vs none, blocks alternating in one run;
 //   page load:      a page's load time in a recorded session vs an unrecorded one, alternating;
 //   bytes stored:   compressed bytes stored per recorded minute of a busy page.
-//   dotnet run -c Release --project bench/LiveView [-- --frames 100] [--evaluates 10000] [--loads 100] [--busy-seconds 60]
+//   dotnet run -c Release --project bench/LiveView [-- --frames 100] [--evaluates 40000] [--loads 100] [--busy-seconds 60]
 //     [--only frames|round-trip|load|bytes]
 var frames = Option("--frames", 100);
-var evaluates = Option("--evaluates", 10000);
+var evaluates = Option("--evaluates", 40000);
 var loads = Option("--loads", 100);
 var busySeconds = Option("--busy-seconds", 60);
 var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? args[o + 1] : null;

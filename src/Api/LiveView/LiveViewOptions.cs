@@ -22,10 +22,10 @@ public sealed class LiveViewOptions
     public int MaxFrameWidth { get; set; } = 1920;
 
     /// <summary>
-    /// The shortest time between two frames (10 per second by default): frames are acknowledged to the browser no sooner
-    /// than this apart, so a page that changes all the time costs its browser and the API no more than that. A page that
-    /// was still gets its first frame at once. A watched page costs the automation on the same machine: at 30 frames a
-    /// second its Runtime.evaluate round trip was about 1.2x slower, at 10 1.05-1.13x (README "Benchmarks and drills").
+    /// The shortest time between two frames (10 per second by default): while a page changes faster, its screencast is
+    /// stopped between frames (<see cref="ScreencastPacer"/>), so it costs its browser one capture per interval. A page that
+    /// was still gets its first frame at once. Watched this way, the automation's Runtime.evaluate round trip on the same
+    /// machine was 1.00-1.03x the unwatched one (README "Benchmarks and drills").
     /// </summary>
     public TimeSpan MinFrameInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 

@@ -386,7 +386,7 @@ internal sealed class LiveViewSession : IAsyncDisposable
         lock (_lock)
         {
             decision = _pacer.OnFrame(screencastId, data);
-            if (decision == ScreencastDecision.Stop)
+            if (decision is ScreencastDecision.Stop or ScreencastDecision.SendAndStop)
             {
                 restart = _pacer.RestartAfter();
             }
@@ -402,6 +402,10 @@ internal sealed class LiveViewSession : IAsyncDisposable
             case ScreencastDecision.Stop:
                 _ = PauseAsync(session, restart.Delay, restart.Pause);
                 return;
+            case ScreencastDecision.SendAndStop:
+                // Stopped before the frame goes out, so that the browser captures no other one meanwhile.
+                _ = PauseAsync(session, restart.Delay, restart.Pause);
+                break;
         }
 
         var metadata = e.Params.GetProperty("metadata");
@@ -436,17 +440,19 @@ internal sealed class LiveViewSession : IAsyncDisposable
             viewer.OfferFrame(frame);
         }
 
+        // A stopped screencast needs no acknowledgement: its restart begins afresh.
+        var running = decision == ScreencastDecision.Send;
         lock (_lock)
         {
             _framesCaptured++;
             if (!ackNow)
             {
-                _heldAck = screencastId;
                 _framesHeld++;
+                _heldAck = running ? screencastId : null;
             }
         }
 
-        if (ackNow)
+        if (ackNow && running)
         {
             Acknowledge(screencastId, session);
         }

@@ -7,7 +7,8 @@ namespace UFBrowsers.Api.LiveView;
 /// <remarks>
 /// A running screencast has the browser capture and encode every frame it draws, acknowledged or not (up to the few it
 /// keeps in flight), and on a busy page that work slows the automation. So a frame that comes before the next one is due
-/// stops the screencast, and it is started again when the next frame is due. Each start has a new screencast id (the
+/// stops the screencast, and it is started again when the next frame is due; from then on, while the page stays busy,
+/// the screencast is stopped right after each frame it sends, so the browser captures one frame per interval. Each start has a new screencast id (the
 /// frame's <c>sessionId</c>), so frames still on their way from a stopped screencast are told apart and dropped: they need
 /// no acknowledgement, a start begins afresh. A start sends the page as it is; a frame the same as the last one sent
 /// means the page went still: it is acknowledged without being sent, and the screencast runs on, so the next change is
@@ -19,6 +20,7 @@ internal sealed class ScreencastPacer(TimeSpan interval, TimeProvider time)
     private long _nextFrameAt;
     private byte[]? _lastSent;
     private int _pause;
+    private bool _busy;
 
     /// <summary>Whether the screencast is stopped and waits for <see cref="TryRestart"/>.</summary>
     public bool Paused { get; private set; }
@@ -32,6 +34,7 @@ internal sealed class ScreencastPacer(TimeSpan interval, TimeProvider time)
 
         if (_lastSent is not null && image.AsSpan().SequenceEqual(_lastSent))
         {
+            _busy = false;
             return ScreencastDecision.AcknowledgeOnly;
         }
 
@@ -40,16 +43,28 @@ internal sealed class ScreencastPacer(TimeSpan interval, TimeProvider time)
         {
             _nextFrameAt = now + (long)(interval.TotalSeconds * time.TimestampFrequency);
             _lastSent = image;
-            return ScreencastDecision.Send;
+            if (!_busy)
+            {
+                return ScreencastDecision.Send;
+            }
+
+            Pause(screencastId);
+            return ScreencastDecision.SendAndStop;
         }
 
-        _stoppedThrough = screencastId;
-        Paused = true;
-        _pause++;
+        _busy = true;
+        Pause(screencastId);
         return ScreencastDecision.Stop;
     }
 
-    /// <summary>How long after a <see cref="ScreencastDecision.Stop"/> to start the screencast again, and which pause that is.</summary>
+    private void Pause(int screencastId)
+    {
+        _stoppedThrough = screencastId;
+        Paused = true;
+        _pause++;
+    }
+
+    /// <summary>How long after a <see cref="ScreencastDecision.Stop"/> or <see cref="ScreencastDecision.SendAndStop"/> to start the screencast again, and which pause that is.</summary>
     public (TimeSpan Delay, int Pause) RestartAfter()
     {
         var wait = _nextFrameAt - time.GetTimestamp();
@@ -77,6 +92,7 @@ internal sealed class ScreencastPacer(TimeSpan interval, TimeProvider time)
         _stoppedThrough = -1;
         _nextFrameAt = 0;
         _lastSent = null;
+        _busy = false;
         Paused = false;
         _pause++;
     }

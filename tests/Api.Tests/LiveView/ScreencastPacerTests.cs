@@ -27,7 +27,8 @@ public sealed class ScreencastPacerTests
         _time.Advance(delay);
         Assert.True(_pacer.TryRestart(pause));
         Assert.False(_pacer.Paused);
-        Assert.Equal(ScreencastDecision.Send, _pacer.OnFrame(2, NewImage()));
+        // Sent; and the page is known to be busy, so the screencast stops again at once.
+        Assert.Equal(ScreencastDecision.SendAndStop, _pacer.OnFrame(2, NewImage()));
     }
 
     [Fact]
@@ -44,7 +45,7 @@ public sealed class ScreencastPacerTests
         Assert.Equal(ScreencastDecision.Drop, _pacer.OnFrame(1, NewImage()));
 
         Assert.True(_pacer.TryRestart(_pacer.RestartAfter().Pause));
-        Assert.Equal(ScreencastDecision.Send, _pacer.OnFrame(2, NewImage()));
+        Assert.Equal(ScreencastDecision.SendAndStop, _pacer.OnFrame(2, NewImage()));
     }
 
     [Fact]
@@ -55,17 +56,21 @@ public sealed class ScreencastPacerTests
         var started = _time.GetTimestamp();
         var screencast = 1;
         var sent = 0;
+        var captured = 0;
         for (var step = 0; step < 1000; step++)
         {
             var decision = _pacer.OnFrame(screencast, NewImage());
+            captured++;
             Assert.NotEqual(ScreencastDecision.Drop, decision);
-            if (decision == ScreencastDecision.Send)
+            if (decision is ScreencastDecision.Send or ScreencastDecision.SendAndStop)
             {
                 sent++;
             }
-            else
+
+            if (decision != ScreencastDecision.Send)
             {
-                Assert.Equal(ScreencastDecision.Stop, decision);
+                Assert.Contains(decision, new[] { ScreencastDecision.Stop, ScreencastDecision.SendAndStop });
+                Assert.True(_pacer.Paused);
                 Assert.Equal(ScreencastDecision.Drop, _pacer.OnFrame(screencast, NewImage()));
                 var (delay, pause) = _pacer.RestartAfter();
                 _time.Advance(delay);
@@ -81,6 +86,31 @@ public sealed class ScreencastPacerTests
         // One frame per interval over the time the loop took, and no fewer.
         var intervals = (int)(_time.GetElapsedTime(started) / Interval);
         Assert.InRange(sent, intervals - 1, intervals + 1);
+        // Once the page is known to be busy, each start of the screencast captures one frame, and it is sent.
+        Assert.InRange(captured, sent, sent + 2);
+    }
+
+    [Fact]
+    public void While_the_page_is_busy_the_screencast_stops_after_each_frame_sent_and_runs_on_once_it_is_still()
+    {
+        _pacer.OnFrame(1, NewImage());
+        _time.Advance(TimeSpan.FromMilliseconds(16));
+        Assert.Equal(ScreencastDecision.Stop, _pacer.OnFrame(1, NewImage()));
+        _time.Advance(_pacer.RestartAfter().Delay);
+        Assert.True(_pacer.TryRestart(_pacer.RestartAfter().Pause));
+
+        var busy = NewImage();
+        Assert.Equal(ScreencastDecision.SendAndStop, _pacer.OnFrame(2, busy));
+        Assert.True(_pacer.Paused);
+        _time.Advance(_pacer.RestartAfter().Delay);
+        Assert.True(_pacer.TryRestart(_pacer.RestartAfter().Pause));
+
+        // The page went still: the start sends it as it was, and the screencast runs on.
+        Assert.Equal(ScreencastDecision.AcknowledgeOnly, _pacer.OnFrame(3, [.. busy]));
+        Assert.False(_pacer.Paused);
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        Assert.Equal(ScreencastDecision.Send, _pacer.OnFrame(3, NewImage()));
+        Assert.False(_pacer.Paused);
     }
 
     [Fact]
