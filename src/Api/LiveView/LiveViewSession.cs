@@ -102,7 +102,7 @@ internal sealed class LiveViewSession : IAsyncDisposable
                 view._followNewTabs = true;
             }
 
-            await view.FollowAsync(null, cancellationToken);
+            await view.FollowAsync(await view.FullestBlankTabAsync(cancellationToken), cancellationToken);
             return view;
         }
         catch
@@ -308,6 +308,58 @@ internal sealed class LiveViewSession : IAsyncDisposable
 
         _tabs[targetId] = (info.GetProperty("url").GetString() ?? "", info.GetProperty("title").GetString() ?? "");
         return true;
+    }
+
+    /// <summary>
+    /// When every tab is still about:blank, the one whose document holds the most; null otherwise. Chromium's first tab and a
+    /// tab the automation filled with <c>page.setContent</c> are both about:blank, and <c>Target.getTargets</c> lists tabs
+    /// in no particular order (seen here), so "the newest" cannot be told from it.
+    /// </summary>
+    private async Task<string?> FullestBlankTabAsync(CancellationToken cancellationToken)
+    {
+        List<string> blank;
+        lock (_lock)
+        {
+            if (_recentTabs.Count < 2 || _recentTabs.Any(t => _tabs[t].Url != "about:blank"))
+            {
+                return null;
+            }
+
+            blank = [.. _recentTabs];
+        }
+
+        string? fullest = null;
+        var most = -1L;
+        foreach (var targetId in blank)
+        {
+            try
+            {
+                var attached = await _cdp.SendAsync("Target.attachToTarget", new { targetId, flatten = true }, cancellationToken: cancellationToken);
+                var session = attached.GetProperty("sessionId").GetString()!;
+                try
+                {
+                    var evaluated = await _cdp.SendAsync("Runtime.evaluate", new
+                    {
+                        expression = "document.documentElement ? document.documentElement.outerHTML.length : 0",
+                        returnByValue = true,
+                    }, session, cancellationToken);
+                    if (evaluated.GetProperty("result").TryGetProperty("value", out var value) && value.TryGetInt64(out var length) && length > most)
+                    {
+                        (fullest, most) = (targetId, length);
+                    }
+                }
+                finally
+                {
+                    await Quietly(() => _cdp.SendAsync("Target.detachFromTarget", new { sessionId = session }, cancellationToken: cancellationToken));
+                }
+            }
+            catch (CdpException ex)
+            {
+                _logger.LogDebug(ex, "Live view of session {SessionId} could not look into tab {TargetId}", SessionId, targetId);
+            }
+        }
+
+        return fullest;
     }
 
     /// <summary>

@@ -127,6 +127,46 @@ public sealed class LiveViewTests(ChromiumProductFixture product, ITestOutputHel
         await automation.CloseAsync();
     }
 
+    // A page filled with page.setContent stays at about:blank, like Chromium's first tab and any new empty tab beside it,
+    // and Target.getTargets lists them in no set order: the view must still pick the page with the content.
+    [Fact]
+    public async Task A_view_opened_on_a_page_filled_by_set_content_shows_it_and_not_the_browsers_first_blank_tab()
+    {
+        var tenant = await product.NewTenant(credits: 10);
+        using var playwright = await Playwright.CreateAsync();
+        var created = await (await tenant.Client.CreateSession()).Json();
+        var automation = await playwright.Chromium.ConnectOverCDPAsync(created["connectUrl"]!.GetValue<string>());
+        var page = await automation.Contexts[0].NewPageAsync();
+        await page.SetContentAsync("<body style='background:#f00'><h1>filled by setContent</h1></body>");
+        Assert.Equal("about:blank", page.Url);
+        var pageTarget = (await (await page.Context.NewCDPSessionAsync(page)).SendAsync("Target.getTargetInfo"))!.Value
+            .GetProperty("targetInfo").GetProperty("targetId").GetString();
+        // And more blank tabs opened after it, so that picking by the listing's order would rarely land on the filled one.
+        for (var blank = 0; blank < 5; blank++)
+        {
+            await automation.Contexts[0].NewPageAsync();
+        }
+
+        var url = await LiveLink(tenant, created["id"]!.GetValue<string>(), interactive: false);
+        for (var round = 0; round < 5; round++)
+        {
+            using var viewer = new ClientWebSocket();
+            await viewer.ConnectAsync(WebSocketUrl(url), CancellationToken.None);
+            await viewer.SendAsync("""{"type":"size","width":800,"height":600}"""u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+            Assert.Equal(pageTarget, await CurrentTabOnceSettled(viewer));
+            viewer.Abort();
+            await Task.Delay(300);
+        }
+
+        // And its changes are seen.
+        await using var counter = await FrameCounter.ConnectAsync(WebSocketUrl(url));
+        await page.EvaluateAsync("() => { let n = 0; setInterval(() => { document.querySelector('h1').textContent = 'tick ' + n++; }, 20); }");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        output.WriteLine($"{counter.Arrivals.Count} frames in 2 s");
+        Assert.True(counter.Arrivals.Count >= 5, $"{counter.Arrivals.Count} frames of a page that changes every 20 ms");
+        await automation.CloseAsync();
+    }
+
     [Fact]
     public async Task A_link_of_another_session_an_expired_link_and_a_link_of_an_ended_session_are_refused()
     {
