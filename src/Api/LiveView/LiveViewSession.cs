@@ -25,6 +25,7 @@ namespace UFBrowsers.Api.LiveView;
 internal sealed class LiveViewSession : IAsyncDisposable
 {
     private static readonly TimeSpan AdaptEvery = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan BlankTabPatience = TimeSpan.FromSeconds(1);
 
     private readonly CdpClient _cdp;
     private readonly LiveViewOptions _options;
@@ -338,11 +339,12 @@ internal sealed class LiveViewSession : IAsyncDisposable
                 var session = attached.GetProperty("sessionId").GetString()!;
                 try
                 {
+                    // A page busy in a script answers when it is done: it is not waited for.
                     var evaluated = await _cdp.SendAsync("Runtime.evaluate", new
                     {
                         expression = "document.documentElement ? document.documentElement.outerHTML.length : 0",
                         returnByValue = true,
-                    }, session, cancellationToken);
+                    }, session, cancellationToken).WaitAsync(BlankTabPatience, cancellationToken);
                     if (evaluated.GetProperty("result").TryGetProperty("value", out var value) && value.TryGetInt64(out var length) && length > most)
                     {
                         (fullest, most) = (targetId, length);
@@ -353,7 +355,7 @@ internal sealed class LiveViewSession : IAsyncDisposable
                     await Quietly(() => _cdp.SendAsync("Target.detachFromTarget", new { sessionId = session }, cancellationToken: cancellationToken));
                 }
             }
-            catch (CdpException ex)
+            catch (Exception ex) when (ex is CdpException or TimeoutException)
             {
                 _logger.LogDebug(ex, "Live view of session {SessionId} could not look into tab {TargetId}", SessionId, targetId);
             }

@@ -168,6 +168,30 @@ public sealed class LiveViewTests(ChromiumProductFixture product, ITestOutputHel
     }
 
     [Fact]
+    public async Task A_view_opens_at_once_beside_a_blank_tab_whose_page_is_stuck_in_a_script()
+    {
+        var tenant = await product.NewTenant(credits: 10);
+        using var playwright = await Playwright.CreateAsync();
+        var created = await (await tenant.Client.CreateSession()).Json();
+        var automation = await playwright.Chromium.ConnectOverCDPAsync(created["connectUrl"]!.GetValue<string>());
+        var page = await automation.Contexts[0].NewPageAsync();
+        await page.SetContentAsync("<h1>busy</h1>");
+        // Its renderer runs this for 8 s and answers nothing else meanwhile, the view's look at the document included.
+        await page.EvaluateAsync("() => { setTimeout(() => { const end = Date.now() + 8000; while (Date.now() < end) {} }, 0); }");
+
+        var url = await LiveLink(tenant, created["id"]!.GetValue<string>(), interactive: false);
+        var opened = System.Diagnostics.Stopwatch.StartNew();
+        using var viewer = new ClientWebSocket();
+        await viewer.ConnectAsync(WebSocketUrl(url), CancellationToken.None);
+        await viewer.SendAsync("""{"type":"size","width":800,"height":600}"""u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+        var tabs = await ReadTextMessages(viewer, text => text.Contains("\"type\":\"tabs\""), 1);
+        output.WriteLine($"view open after {opened.ElapsedMilliseconds} ms: {tabs[0]}");
+        Assert.True(opened.Elapsed < TimeSpan.FromSeconds(5), $"the view took {opened.Elapsed} to open");
+        viewer.Abort();
+        await automation.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_link_of_another_session_an_expired_link_and_a_link_of_an_ended_session_are_refused()
     {
         var tenant = await product.NewTenant(credits: 10);
