@@ -114,15 +114,7 @@ public sealed class LiveViewTests(ChromiumProductFixture product, ITestOutputHel
         Assert.Equal(2, pages.Count);
 
         var url = await LiveLink(tenant, sessionId, interactive: false);
-        for (var round = 0; round < 5; round++)
-        {
-            using var viewer = new ClientWebSocket();
-            await viewer.ConnectAsync(WebSocketUrl(url), CancellationToken.None);
-            await viewer.SendAsync("""{"type":"size","width":800,"height":600}"""u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
-            Assert.Equal(pageTarget, await CurrentTabOnceSettled(viewer));
-            viewer.Abort();
-            await Task.Delay(300);
-        }
+        await EachNewViewShows(url, pageTarget, views: 5);
 
         await automation.CloseAsync();
     }
@@ -134,9 +126,7 @@ public sealed class LiveViewTests(ChromiumProductFixture product, ITestOutputHel
     {
         var tenant = await product.NewTenant(credits: 10);
         using var playwright = await Playwright.CreateAsync();
-        var created = await (await tenant.Client.CreateSession()).Json();
-        var automation = await playwright.Chromium.ConnectOverCDPAsync(created["connectUrl"]!.GetValue<string>());
-        var page = await automation.Contexts[0].NewPageAsync();
+        var (sessionId, automation, page) = await NewSessionPage(tenant, playwright);
         await page.SetContentAsync("<body style='background:#f00'><h1>filled by setContent</h1></body>");
         Assert.Equal("about:blank", page.Url);
         var pageTarget = (await (await page.Context.NewCDPSessionAsync(page)).SendAsync("Target.getTargetInfo"))!.Value
@@ -147,16 +137,8 @@ public sealed class LiveViewTests(ChromiumProductFixture product, ITestOutputHel
             await automation.Contexts[0].NewPageAsync();
         }
 
-        var url = await LiveLink(tenant, created["id"]!.GetValue<string>(), interactive: false);
-        for (var round = 0; round < 5; round++)
-        {
-            using var viewer = new ClientWebSocket();
-            await viewer.ConnectAsync(WebSocketUrl(url), CancellationToken.None);
-            await viewer.SendAsync("""{"type":"size","width":800,"height":600}"""u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
-            Assert.Equal(pageTarget, await CurrentTabOnceSettled(viewer));
-            viewer.Abort();
-            await Task.Delay(300);
-        }
+        var url = await LiveLink(tenant, sessionId, interactive: false);
+        await EachNewViewShows(url, pageTarget, views: 5);
 
         // And its changes are seen.
         await using var counter = await FrameCounter.ConnectAsync(WebSocketUrl(url));
@@ -172,14 +154,12 @@ public sealed class LiveViewTests(ChromiumProductFixture product, ITestOutputHel
     {
         var tenant = await product.NewTenant(credits: 10);
         using var playwright = await Playwright.CreateAsync();
-        var created = await (await tenant.Client.CreateSession()).Json();
-        var automation = await playwright.Chromium.ConnectOverCDPAsync(created["connectUrl"]!.GetValue<string>());
-        var page = await automation.Contexts[0].NewPageAsync();
+        var (sessionId, automation, page) = await NewSessionPage(tenant, playwright);
         await page.SetContentAsync("<h1>busy</h1>");
         // Its renderer runs this for 8 s and answers nothing else meanwhile, the view's look at the document included.
         await page.EvaluateAsync("() => { setTimeout(() => { const end = Date.now() + 8000; while (Date.now() < end) {} }, 0); }");
 
-        var url = await LiveLink(tenant, created["id"]!.GetValue<string>(), interactive: false);
+        var url = await LiveLink(tenant, sessionId, interactive: false);
         var opened = System.Diagnostics.Stopwatch.StartNew();
         using var viewer = new ClientWebSocket();
         await viewer.ConnectAsync(WebSocketUrl(url), CancellationToken.None);
@@ -335,12 +315,32 @@ public sealed class LiveViewTests(ChromiumProductFixture product, ITestOutputHel
 
     private async Task<(string SessionId, IBrowser Automation, IPage Page)> StartSession(TestTenant tenant, IPlaywright playwright, string path)
     {
-        var created = await (await tenant.Client.CreateSession()).Json();
-        var automation = await playwright.Chromium.ConnectOverCDPAsync(created["connectUrl"]!.GetValue<string>());
-        var page = await automation.Contexts[0].NewPageAsync();
+        var (sessionId, automation, page) = await NewSessionPage(tenant, playwright);
         await page.SetViewportSizeAsync(800, 600);
         await page.GotoAsync(product.SiteUrl + path);
-        return (created["id"]!.GetValue<string>(), automation, page);
+        return (sessionId, automation, page);
+    }
+
+    /// <summary>A new session, the automation connected to it, and a new page of its own (about:blank).</summary>
+    private static async Task<(string SessionId, IBrowser Automation, IPage Page)> NewSessionPage(TestTenant tenant, IPlaywright playwright)
+    {
+        var created = await (await tenant.Client.CreateSession()).Json();
+        var automation = await playwright.Chromium.ConnectOverCDPAsync(created["connectUrl"]!.GetValue<string>());
+        return (created["id"]!.GetValue<string>(), automation, await automation.Contexts[0].NewPageAsync());
+    }
+
+    /// <summary>Opens <paramref name="views"/> views one after the other (each closes with its only viewer) and checks the tab each settles on.</summary>
+    private static async Task EachNewViewShows(string url, string? tab, int views)
+    {
+        for (var round = 0; round < views; round++)
+        {
+            using var viewer = new ClientWebSocket();
+            await viewer.ConnectAsync(WebSocketUrl(url), CancellationToken.None);
+            await viewer.SendAsync("""{"type":"size","width":800,"height":600}"""u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+            Assert.Equal(tab, await CurrentTabOnceSettled(viewer));
+            viewer.Abort();
+            await Task.Delay(300);
+        }
     }
 
     private static async Task<string> LiveLink(TestTenant tenant, string sessionId, bool interactive)
