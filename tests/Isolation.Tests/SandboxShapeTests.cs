@@ -22,6 +22,15 @@ public sealed class SandboxShapeTests(HostileTenantFixture target)
         var chromium = processes.Where(IsChromium).ToList();
         Assert.True(chromium.Count >= 3, $"browser, zygotes and helpers; found {chromium.Count}");
 
+        // The GPU and network services run inside the browser's process: two processes fewer to start and tear down per pod.
+        // WebGL and canvas still draw (in software, as they did in a GPU process of their own).
+        Assert.DoesNotContain(chromium, p => string.Join(' ', Procs.CommandLine(p.Pid)) is var line
+            && (line.Contains("--type=gpu-process", StringComparison.Ordinal) || line.Contains("network.mojom.NetworkService", StringComparison.Ordinal)));
+        Assert.Contains("SwiftShader", await page.EvaluateAsync(
+            "(() => { const gl = document.createElement('canvas').getContext('webgl'); return gl ? gl.getParameter(gl.getExtension('WEBGL_debug_renderer_info').UNMASKED_RENDERER_WEBGL) : 'no webgl'; })()"));
+        Assert.Equal("255,0,0,255", await page.EvaluateAsync(
+            "(() => { const c = document.createElement('canvas').getContext('2d'); c.fillStyle = 'red'; c.fillRect(0, 0, 4, 4); return c.getImageData(1, 1, 1, 1).data.join(','); })()"));
+
         foreach (var process in chromium)
         {
             Assert.StartsWith("1000\t", Procs.Status(process.Pid, "Uid"));

@@ -26,6 +26,11 @@ internal static class ChromiumCommandLine
         "--password-store=basic",
         "--use-mock-keychain",
         "--disable-features=Translate,MediaRouter,OptimizationHints",
+        // Two fewer processes to start, run and tear down per pod: the GPU service (software only here: --disable-gpu, WebGL
+        // through SwiftShader) and the network service (unsandboxed in its own process anyway) run in the browser's. About
+        // 16% less CPU for a browser's start, first page and exit (README, "Browser builds per node pool").
+        "--in-process-gpu",
+        "--enable-features=NetworkServiceInProcess2",
     ];
 
     /// <summary>Inside the sandbox: Chromium's own sandbox on, DevTools on the namespace's loopback at a fixed port.</summary>
