@@ -3,7 +3,10 @@ namespace UFBrowsers.Silo.Pods.LocalChromium;
 /// <summary>Kills everything of a pod that still runs, and waits until it is gone.</summary>
 internal static class PodReaper
 {
-    private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(20);
+    // Each round reads every process of the machine; a browser's exit takes from a few milliseconds to a few hundred, so the
+    // pause doubles from the first to the last, and a slow exit does not cost a full scan every 20 ms.
+    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(320);
 
     /// <summary>
     /// SIGKILLs the named processes, all their descendants (Chromium's zygotes and renderers, whatever namespaces they are
@@ -17,6 +20,7 @@ internal static class PodReaper
         // out of the tree, and a process still exiting has already lost its command line.
         var seen = new HashSet<ProcessIdentity>(roots);
         var deadline = DateTime.UtcNow + timeout;
+        var pause = FirstPause;
         while (true)
         {
             var table = ProcessTable.Read();
@@ -38,7 +42,8 @@ internal static class PodReaper
                 ProcFs.Kill(victim);
             }
 
-            await Task.Delay(Pause);
+            await Task.Delay(pause);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
         }
     }
 
