@@ -7,7 +7,11 @@ internal sealed class PodProcess : IDisposable
 {
     private const int StderrLinesKept = 10;
 
+    // What Chromium writes to stderr once its DevTools server listens.
+    private const string DevToolsListeningLine = "DevTools listening on ";
+
     private readonly Queue<string> _stderrTail = new();
+    private readonly TaskCompletionSource _devToolsListening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private PodProcess(string role, Process process, ProcessIdentity identity)
     {
@@ -30,6 +34,12 @@ internal sealed class PodProcess : IDisposable
     public Task Exited { get; }
 
     public bool HasExited => Exited.IsCompleted;
+
+    /// <summary>
+    /// Completes when the process (or the browser it became) has said on stderr that DevTools listens: a hint of when to
+    /// look, not a proof; what DevTools answers is checked on its own.
+    /// </summary>
+    public Task DevToolsListening => _devToolsListening.Task;
 
     public int? ExitCode
     {
@@ -79,6 +89,11 @@ internal sealed class PodProcess : IDisposable
         if (line is null)
         {
             return;
+        }
+
+        if (line.StartsWith(DevToolsListeningLine, StringComparison.Ordinal))
+        {
+            _devToolsListening.TrySetResult();
         }
 
         lock (_stderrTail)

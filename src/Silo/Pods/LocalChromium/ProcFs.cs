@@ -128,26 +128,6 @@ internal static partial class ProcFs
         TryWrite(path, MaxOomScoreAdj);
     }
 
-    /// <summary>
-    /// Whether a TCP socket listens on the port in the process's network namespace (<c>/proc/&lt;pid&gt;/net/tcp</c>, which lists
-    /// that namespace's sockets: local address and port in hex, state 0A for listening).
-    /// </summary>
-    public static bool ListensOnTcp(int pid, int port)
-    {
-        var suffix = ":" + port.ToString("X4", CultureInfo.InvariantCulture);
-        try
-        {
-            return File.ReadLines($"/proc/{pid}/net/tcp")
-                .Skip(1)
-                .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                .Any(fields => fields.Length > 3 && fields[1].EndsWith(suffix, StringComparison.Ordinal) && fields[3] == "0A");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>Sets the nice value of the process's scheduler autogroup (its session): the CPU weight of the whole session against others.</summary>
     public static bool SetAutogroupNice(int pid, int nice) => TryWrite($"/proc/{pid}/autogroup", nice.ToString(CultureInfo.InvariantCulture));
 

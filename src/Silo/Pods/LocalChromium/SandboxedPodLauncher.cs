@@ -44,11 +44,9 @@ internal sealed class SandboxedPodLauncher(LocalChromiumOptions options, Process
     /// </remarks>
     public async Task<PodLease?> TryLeaseAsync(LocalChromiumPod pod, CancellationToken cancellationToken)
     {
-        // Until DevTools listens in the pod's namespace, every request through the bridge would only fork a socat that finds
-        // nothing to connect to; the namespace's socket table says so for the cost of one read.
-        if (!File.Exists(pod.Directory.DevToolsSocket)
-            || pod.Browser is not { } launcher
-            || !ProcFs.ListensOnTcp(launcher.Pid, PodNetworkPolicy.DevToolsPort))
+        // Until Chromium says DevTools listens, every request through the bridge would only fork a socat that finds nothing
+        // to connect to.
+        if (!File.Exists(pod.Directory.DevToolsSocket) || pod.Browser is not { DevToolsListening.IsCompleted: true })
         {
             return null;
         }
