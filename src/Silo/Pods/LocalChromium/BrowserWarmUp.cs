@@ -7,8 +7,8 @@ namespace UFBrowsers.Silo.Pods.LocalChromium;
 
 /// <summary>
 /// Readies a warm pod's browser before the pool may hand it out. Chromium answers DevTools long before it has finished
-/// starting: its first page's renderer, the spare renderer and the GPU and network processes start afterwards, and the
-/// full build keeps a core busy for about a second more. A customer who connected then would wait for all of that. So the
+/// starting: its first page's renderer and the spare renderer start afterwards, and the full build keeps a core busy for
+/// about a second more. A customer who connected then would wait for all of that. So the
 /// warm-up touches the first page (its renderer must answer an evaluate) and then waits until the browser's processes are
 /// quiet, as Chromium itself counts their CPU time (<c>SystemInfo.getProcessInfo</c>).
 /// </summary>
